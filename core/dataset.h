@@ -1,0 +1,82 @@
+/* dataset.h: the datasets aetui trains on, loaded whole into memory.
+ *
+ * Images (CIFAR-10, MNIST, Fashion-MNIST) are kept as uint8 NHWC (a quarter of the memory of
+ * float32) and scaled to [0,1] when a batch is gathered. Sequences (the synthetic `sines`) are
+ * kept as float32, sample-major [N][T][F], and gathered time-major [T][B][F] as the LSTM wants.
+ *
+ * Training samples are the first N of the training files (CIFAR: data_batch_1..5 in order),
+ * test samples the first M of the test file. Every loader checks sizes and magic numbers and
+ * fails with a message naming the file and the problem.
+ *
+ * Memory: a dataset owns its arrays; dataset_free releases them. Not thread-safe to load, but
+ * a loaded dataset is read-only and may be gathered from by several threads at once. */
+#ifndef AE_DATASET_H
+#define AE_DATASET_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+enum ds_kind { DS_IMAGES = 1, DS_SEQUENCES = 2 };
+enum ds_split { DS_TRAIN = 0, DS_TEST = 1 };
+
+#define DS_MAX_CLASSES 16
+#define DS_MAX_FILES 8
+
+typedef struct dataset {
+    char name[32]; /* "cifar10", "fashion-mnist", "mnist", "sines" */
+    int kind;      /* DS_IMAGES or DS_SEQUENCES */
+    int split;     /* DS_TRAIN or DS_TEST */
+    int n;         /* samples */
+    int h, w, c;   /* images: height, width, channels (0 for sequences) */
+    int t, f;      /* sequences: time steps, features (0 for images) */
+    int dim;       /* values per sample: h*w*c or t*f */
+    uint8_t *u8;   /* images: n*h*w*c bytes, NHWC; NULL for sequences */
+    float *f32;    /* sequences: n*t*f floats, [n][t][f]; NULL for images */
+    uint8_t *labels; /* n class indices */
+    int nclasses;
+    char class_names[DS_MAX_CLASSES][24];
+    int nfiles;                        /* files read (0 for synthetic data) */
+    char files[DS_MAX_FILES][1024];    /* their paths, for the run record */
+    char sha256[65];                   /* hex SHA-256 over the bytes used (images) or over the
+                                          generated float32 values (sines) */
+} dataset;
+
+/* Options for loading. A zero-initialised struct asks for the defaults. */
+typedef struct ds_options {
+    const char *data_dir; /* --data-dir; NULL: search the usual places (see ds_search_dirs) */
+    int n;                /* samples wanted; must be >= 1 and <= what the files hold */
+    uint64_t seed;        /* sines only: generator seed (0 means the fixed default, 2024) */
+    int t, f;             /* sines only: time steps and features; 0 means 50 and 10 */
+} ds_options;
+
+/* Loads `n` samples of the named dataset's split into *out (zeroed first).
+ * name: "cifar10", "fashion-mnist", "mnist" or "sines". */
+int ds_load(const char *name, int split, const ds_options *opt, dataset *out, ae_err *err);
+void ds_free(dataset *ds);
+
+/* Copies samples idx[0..b-1] into out, as float32:
+ *  images:    out is [b][h][w][c] scaled to [0,1]
+ *  sequences: out is time-major [t][b][f] */
+void ds_gather(const dataset *ds, const int *idx, int b, float *out);
+
+/* Writes sample i (float32, [h][w][c] or [t][f]) into out (dim floats). */
+void ds_sample(const dataset *ds, int i, float *out);
+
+/* Where the named dataset's files are: *dir_out receives the directory holding them.
+ * Returns 0 when found. Search order when data_dir is NULL: $AETUI_DATA,
+ * $XDG_DATA_HOME/aetui/datasets (~/.local/share/aetui/datasets), /usr/share/datasets,
+ * /usr/local/share/datasets, and in each also the conventional subfolder
+ * (cifar-10-batches-bin, fashion-mnist, mnist). sines is always found (synthetic). */
+int ds_locate(const char *name, const char *data_dir, char *dir_out, int dir_len, ae_err *err);
+
+/* The dataset names aetui knows, NULL-terminated. */
+extern const char *const ds_names[];
+
+/* True when the name is one of ds_names. */
+int ds_known(const char *name);
+
+/* The kind of a named dataset (DS_IMAGES or DS_SEQUENCES); 0 for unknown names. */
+int ds_kind_of(const char *name);
+
+#endif

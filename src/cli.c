@@ -1,0 +1,107 @@
+/* cli.c: option parsing and error reporting shared by the subcommands (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "text.h"
+
+static void say(const char *cmd, const char *fmt, va_list ap)
+{
+    char msg[1024], vis[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    text_visible(msg, vis, sizeof vis); /* messages may quote user input */
+    fprintf(stderr, "aetui %s: %s\n", cmd, vis);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(cmd, fmt, ap);
+    va_end(ap);
+    return CLI_USAGE;
+}
+
+int cli_fail(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say(cmd, fmt, ap);
+    va_end(ap);
+    return CLI_FAIL;
+}
+
+int cli_int(const char *cmd, const char *opt, const char *val, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = val ? strtol(val, &end, 10) : 0;
+    if (!val || !*val || *end || errno) {
+        cli_usage(cmd, "%s: expected an integer, got '%s'", opt, val ? val : "");
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        cli_usage(cmd, "%s: %ld is out of range (%ld to %ld)", opt, v, lo, hi);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+int cli_u64(const char *cmd, const char *opt, const char *val, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!val || !*val || *val == '-') {
+        cli_usage(cmd, "%s: expected a non-negative integer, got '%s'", opt, val ? val : "");
+        return -1;
+    }
+    unsigned long long v = strtoull(val, &end, 10);
+    if (*end || errno) {
+        cli_usage(cmd, "%s: expected a non-negative integer, got '%s'", opt, val);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_double(const char *cmd, const char *opt, const char *val, double lo, double hi,
+               double *out)
+{
+    char *end;
+    errno = 0;
+    double v = val ? strtod(val, &end) : 0;
+    if (!val || !*val || *end || errno || !isfinite(v)) {
+        cli_usage(cmd, "%s: expected a number, got '%s'", opt, val ? val : "");
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        cli_usage(cmd, "%s: %g is out of range (%g to %g)", opt, v, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(f, "\\u%04x", *p);
+        else fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}

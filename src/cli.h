@@ -1,0 +1,32 @@
+/* cli.h: helpers every subcommand uses to read its options and report bad ones.
+ *
+ * Bad usage is one line on stderr, "aetui CMD: --option: problem", and exit status 2.
+ * The parse functions print that line themselves and return -1, so a command does
+ *     if (cli_int("train", "--latent", optarg, 1, 4096, &cfg.latent)) return 2; */
+#ifndef AE_CLI_H
+#define AE_CLI_H
+
+#include <stdint.h>
+
+/* Exit statuses. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+int cli_int(const char *cmd, const char *opt, const char *val, long lo, long hi, int *out);
+int cli_u64(const char *cmd, const char *opt, const char *val, uint64_t *out);
+int cli_double(const char *cmd, const char *opt, const char *val, double lo, double hi,
+               double *out);
+
+/* Prints "aetui CMD: message" on stderr and returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "aetui CMD: message" on stderr and returns CLI_FAIL. */
+int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes s to f as a JSON string literal (quotes included), escaping as JSON requires. */
+#include <stdio.h>
+void cli_json_str(FILE *f, const char *s);
+
+/* Wall-clock seconds (monotonic). */
+double cli_now(void);
+
+#endif

@@ -1,0 +1,10 @@
+/* commands.h: the subcommands of the aetui program, one file each (src/cmd_<name>.c).
+ * Each takes the arguments after the subcommand name (argv[0] is the subcommand) and returns
+ * the process exit status: 0 success, 1 failure at run time, 2 bad usage or bad input. */
+#ifndef AE_COMMANDS_H
+#define AE_COMMANDS_H
+
+int cmd_train(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+
+#endif

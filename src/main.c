@@ -1,0 +1,57 @@
+/* main.c: the aetui program. Picks the subcommand and hands it the rest of the arguments.
+ *
+ * Before anything numeric runs, blas_setup() may re-exec the program once with a better
+ * OPENBLAS_CORETYPE (see blas_setup.h): it has to happen before OpenBLAS has started threads,
+ * so it is the first thing main does for the commands that compute. */
+#include <stdio.h>
+#include <string.h>
+
+#include "blas_setup.h"
+#include "commands.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    int computes; /* uses BLAS: core type chosen before it starts */
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"train", cmd_train, 1, "train an autoencoder headless (aetui train --help)"},
+    {"doctor", cmd_doctor, 1, "BLAS library and core type, threads, datasets found"},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: aetui [--help | --version] COMMAND [ARGS]\n\n"
+               "aetui trains and compares autoencoders (CNN for images, LSTM for sequences)\n"
+               "on the CPU and keeps every run in a SQLite store.\n\ncommands:\n");
+    for (int i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nEvery command takes --help.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+        printf("aetui %s\n", AETUI_VERSION);
+        return 0;
+    }
+    for (int i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(name, commands[i].name)) continue;
+        if (commands[i].computes) blas_setup(argc, argv);
+        return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "aetui: unknown command '%.64s' (aetui --help lists them)\n", name);
+    return 2;
+}

@@ -1,0 +1,94 @@
+/* trainer.h: one training run, from a configuration to a result, reporting as it goes.
+ *
+ * train_run() loads the data, builds the model, trains it for cfg->epochs epochs with Adam and
+ * evaluates on the test split after every epoch. It calls the observer's hooks from the thread
+ * that runs it (the CLI's main thread, or the TUI's trainer thread); hooks must be quick or
+ * hand the work on. Control flags are atomics checked between batches, so another thread may
+ * ask it to pause, resume or stop at any time.
+ *
+ * The observer is how the run store (train_record.c), the CLI's progress output and the TUI's
+ * event channel learn what happens; the trainer itself knows none of them. */
+#ifndef AE_TRAINER_H
+#define AE_TRAINER_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef struct train_config {
+    char model[24];      /* a model preset name: "cnn", "lstm", ... (models/presets) */
+    char dataset[32];    /* "" means the model's default */
+    char data_dir[1024]; /* "" means search the usual places */
+    int latent, epochs, batch, train_n, test_n, threads;
+    double lr;   /* Adam learning rate */
+    double clip; /* global gradient-norm clip, 0 = off */
+    uint64_t seed;
+} train_config;
+
+/* The seed's defaults for a model preset (dataset left "" for the CLI to resolve). */
+int train_config_defaults(train_config *cfg, const char *model, ae_err *err);
+/* Resolves the default dataset ("cnn": cifar10 when found, else fashion-mnist). */
+int train_config_resolve(train_config *cfg, ae_err *err);
+
+typedef struct train_info { /* what is known once data and model are ready */
+    const train_config *cfg;
+    const char *dataset;   /* resolved name */
+    const char *data_sha256;
+    const char *const *files; /* data files read, nfiles of them */
+    int nfiles;
+    long params;
+    int input_dim;          /* values per sample */
+    int nbatches;           /* training batches per epoch */
+    const char *blas_core;  /* OpenBLAS core type in use */
+    const char *const *class_names;
+    int nclasses;
+} train_info;
+
+typedef struct train_epoch {
+    int epoch; /* 1-based */
+    double train_loss, train_mae, test_loss, test_mae;
+    double seconds, samples_per_sec, lr;
+} train_epoch;
+
+typedef struct train_result {
+    char status[16];   /* finished, stopped, diverged, failed */
+    char message[512]; /* why, for anything but finished */
+    int epochs_done, best_epoch;
+    double best_test_loss, test_mse, test_mae, train_seconds, samples_per_sec;
+    long params;
+    /* The test set's latent vectors [n_test][latent] and labels at the end (owned by the
+     * result, freed by train_result_free); NULL when no epoch completed. */
+    float *latents;
+    uint8_t *labels;
+    int n_test, latent;
+} train_result;
+
+void train_result_free(train_result *r);
+
+typedef struct train_observer {
+    void *ctx;
+    /* Data loaded and model built. Non-zero return aborts the run (status failed). */
+    int (*on_start)(void *ctx, const train_info *info, ae_err *err);
+    /* After every training batch: running mean loss of the epoch so far and this batch's. */
+    void (*on_batch)(void *ctx, int epoch, int batch, int nbatches, float batch_loss,
+                     double running_loss);
+    /* After every epoch's evaluation; batch_losses holds the epoch's per-batch losses.
+     * Non-zero return aborts the run (status failed). */
+    int (*on_epoch)(void *ctx, const train_epoch *ep, const float *batch_losses, int nbatches,
+                    ae_err *err);
+    /* Once at the end, whatever the outcome, when on_start was called. */
+    void (*on_end)(void *ctx, const train_result *res);
+} train_observer;
+
+typedef struct train_control {
+    atomic_int stop;  /* set to 1: finish the current batch, evaluate, end as "stopped" */
+    atomic_int pause; /* set to 1: wait between batches until cleared (or stop) */
+} train_control;
+
+/* Runs the training. Returns 0 when the run ended (finished, stopped or diverged: see
+ * res->status) and -1 when it could not run or failed (err and res->message say why). */
+int train_run(const train_config *cfg, const train_observer *obs, train_control *ctl,
+              train_result *res, ae_err *err);
+
+#endif
