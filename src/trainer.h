@@ -28,6 +28,8 @@ typedef struct train_config {
 
 /* The seed's defaults for a model preset (dataset left "" for the CLI to resolve). */
 int train_config_defaults(train_config *cfg, const char *model, ae_err *err);
+/* Checks every value; the message names the problem. */
+int train_config_check(const train_config *cfg, ae_err *err);
 /* Resolves the default dataset ("cnn": cifar10 when found, else fashion-mnist). */
 int train_config_resolve(train_config *cfg, ae_err *err);
 

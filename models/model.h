@@ -1,0 +1,40 @@
+/* model.h: the autoencoders aetui trains, as named presets built from core's layers.
+ *
+ * A preset says which kind of data it takes (images or sequences), its default dataset and
+ * hyperparameters (the seed's), and how to add its layers to a net for a given input shape and
+ * latent size. "cnn" and "lstm" are the seed's architectures exactly; other presets are ours
+ * (see model_presets in presets.c and the README).
+ *
+ * Pure functions over caller-owned nets; any thread. */
+#ifndef AE_MODEL_H
+#define AE_MODEL_H
+
+#include <stddef.h>
+
+#include "net.h"
+
+typedef struct model_preset {
+    const char *name;
+    int kind; /* DS_IMAGES or DS_SEQUENCES (core/dataset.h) */
+    const char *default_dataset;
+    int latent, epochs, batch, train_n, test_n;
+    double lr;
+    const char *summary; /* one line for --help and the TUI */
+} model_preset;
+
+/* The presets, terminated by a zero entry. */
+extern const model_preset model_presets[];
+
+/* The preset of that name, or NULL. */
+const model_preset *model_preset_find(const char *name);
+
+/* Adds the preset's layers to a net initialised (net_init) with the input shape, marks the
+ * latent layer. Fails with a message when the shape does not suit the preset (a CNN needs H
+ * and W divisible by 4, an LSTM a sequence). */
+int model_build(net *n, const char *preset, int latent, ae_err *err);
+
+/* Keras-style summary of a net: one row per layer (name and type, output shape, parameters),
+ * then the totals. Written into buf (NUL-terminated, truncated to len). Returns the length. */
+size_t model_summary(const net *n, const char *title, char *buf, size_t len);
+
+#endif

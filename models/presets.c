@@ -1,0 +1,69 @@
+/* presets.c: the architectures behind each model name.
+ *
+ * cnn  (the seed's): Conv(32) Pool Conv(64) Pool Conv(128) GAP Dense(latent) |
+ *      Dense(h*w*128, relu) Reshape ConvT(128) Up ConvT(64) Up ConvT(C, sigmoid).
+ * lstm (the seed's): LSTM(64, seq) LSTM(32) Dense(latent) |
+ *      RepeatVector(T) LSTM(32, seq) LSTM(64, seq) TimeDistributed(Dense(F)). */
+#include <string.h>
+
+#include "dataset.h"
+#include "model.h"
+
+const model_preset model_presets[] = {
+    {"cnn", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3,
+     "the seed's convolutional autoencoder (global average pooling before the latent)"},
+    {"lstm", DS_SEQUENCES, "sines", 20, 30, 32, 3200, 800, 1e-3,
+     "the seed's LSTM sequence autoencoder"},
+    {0},
+};
+
+const model_preset *model_preset_find(const char *name)
+{
+    for (const model_preset *p = model_presets; p->name; p++)
+        if (name && !strcmp(p->name, name)) return p;
+    return NULL;
+}
+
+static int build_cnn(net *n, int latent, ae_err *err)
+{
+    const net_shape in = n->input;
+    if (in.rank != 3) return ae_fail(err, "cnn: needs images, not sequences");
+    if (in.h % 4 || in.w % 4 || in.h < 4 || in.w < 4)
+        return ae_fail(err, "cnn: image height and width must be multiples of 4, got %dx%d", in.h,
+                       in.w);
+    int h = in.h / 4, w = in.w / 4;
+    if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 128, ACT_RELU, err) || net_add_gap(n, err) ||
+        net_add_dense(n, latent, ACT_NONE, err))
+        return -1;
+    net_mark_latent(n);
+    if (net_add_dense(n, h * w * 128, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
+        net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, in.c, ACT_SIGMOID, err))
+        return -1;
+    return 0;
+}
+
+static int build_lstm(net *n, int latent, ae_err *err)
+{
+    const net_shape in = n->input;
+    if (in.rank != 2) return ae_fail(err, "lstm: needs sequences, not images");
+    if (net_add_lstm(n, 64, 1, err) || net_add_lstm(n, 32, 0, err) ||
+        net_add_dense(n, latent, ACT_NONE, err))
+        return -1;
+    net_mark_latent(n);
+    if (net_add_repeat(n, in.h, err) || net_add_lstm(n, 32, 1, err) ||
+        net_add_lstm(n, 64, 1, err) || net_add_tddense(n, in.c, ACT_NONE, err))
+        return -1;
+    return 0;
+}
+
+int model_build(net *n, const char *preset, int latent, ae_err *err)
+{
+    if (latent < 1) return ae_fail(err, "%s: latent size must be at least 1", preset);
+    if (!strcmp(preset, "cnn")) return build_cnn(n, latent, err);
+    if (!strcmp(preset, "lstm")) return build_lstm(n, latent, err);
+    return ae_fail(err, "unknown model '%s'", preset);
+}

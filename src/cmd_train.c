@@ -1,0 +1,275 @@
+/* cmd_train.c: `aetui train`, a headless training run.
+ *
+ * Output: a progress bar on stderr when it is a terminal, one line per epoch otherwise; with
+ * --json one JSON object per epoch and a summary object on stdout, one per line.
+ * Ctrl-C stops at the end of the current batch, evaluates, and still prints the summary; a
+ * second Ctrl-C ends the process at once. */
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "blas_setup.h"
+#include "cli.h"
+#include "commands.h"
+#include "model.h"
+#include "trainer.h"
+
+static train_control *g_ctl; /* for the signal handler */
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (g_ctl && !atomic_load(&g_ctl->stop)) {
+        atomic_store(&g_ctl->stop, 1);
+        static const char msg[] = "\naetui train: stopping after this batch "
+                                  "(Ctrl-C again to quit at once)\n";
+        if (write(2, msg, sizeof msg - 1) < 0) { /* nothing to do */
+        }
+        return;
+    }
+    _exit(130);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: aetui train [--model M] [--dataset D] [--data-dir DIR] [--latent N]\n"
+            "                   [--epochs N] [--batch N] [--lr X] [--train N] [--test N]\n"
+            "                   [--seed N] [--threads N] [--clip X] [--json]\n\n"
+            "Trains an autoencoder and evaluates it on the test split after every epoch.\n\n"
+            "  --model M      ");
+    for (const model_preset *p = model_presets; p->name; p++)
+        fprintf(f, "%s%s", p == model_presets ? "" : "|", p->name);
+    fprintf(f, " (default cnn)\n");
+    for (const model_preset *p = model_presets; p->name; p++)
+        fprintf(f, "                   %-10s %s\n", p->name, p->summary);
+    fprintf(f,
+            "  --dataset D    cifar10|fashion-mnist|mnist|sines (cnn: cifar10 when found,\n"
+            "                 else fashion-mnist; lstm: sines)\n"
+            "  --data-dir DIR where the dataset files are (default: $AETUI_DATA,\n"
+            "                 ~/.local/share/aetui/datasets, /usr/share/datasets)\n"
+            "  --latent N     latent size (cnn 32, lstm 20)\n"
+            "  --epochs N     epochs (cnn 25, lstm 30)\n"
+            "  --batch N      batch size (32)\n"
+            "  --lr X         Adam learning rate (0.001)\n"
+            "  --train N      training samples, the first N (cnn 8000, lstm 3200)\n"
+            "  --test N       test samples, the first N (cnn 2000, lstm 800)\n"
+            "  --seed N       random seed for weights and data order (1)\n"
+            "  --threads N    worker threads (default: all cores)\n"
+            "  --clip X       clip the global gradient norm to X (default: off)\n"
+            "  --json         one JSON object per epoch and a summary on stdout\n");
+}
+
+typedef struct progress {
+    const train_config *cfg;
+    int json, tty, epochs;
+    double t_start, t_epoch, last_draw;
+    long params;
+    char dataset[32];
+} progress;
+
+static void fmt_eta(double s, char *out, size_t len)
+{
+    if (!(s >= 0) || s > 359999) s = 0;
+    long t = (long)(s + 0.5);
+    if (t >= 3600) snprintf(out, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else snprintf(out, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+static int p_start(void *ctx, const train_info *info, ae_err *err)
+{
+    progress *p = ctx;
+    p->params = info->params;
+    snprintf(p->dataset, sizeof p->dataset, "%s", info->dataset);
+    p->t_start = p->t_epoch = cli_now();
+    if (!p->json)
+        fprintf(stderr,
+                "aetui train: %s on %s (%d train, %d test), latent %d, %ld parameters, "
+                "%d threads, BLAS %s\n",
+                info->cfg->model, info->dataset, info->cfg->train_n, info->cfg->test_n,
+                info->cfg->latent, info->params, info->cfg->threads, info->blas_core);
+    return 0;
+}
+
+static void p_batch(void *ctx, int epoch, int batch, int nbatches, float loss, double running)
+{
+    progress *p = ctx;
+    if (!p->tty) return;
+    double t = cli_now();
+    if (batch == 1) p->t_epoch = t;
+    if (t - p->last_draw < 0.1 && batch != nbatches) return;
+    p->last_draw = t;
+    double el = t - p->t_epoch, per_batch = el / batch;
+    double left = per_batch * (nbatches - batch) +
+                  per_batch * nbatches * (p->epochs - epoch); /* evaluation time not counted */
+    char eta[32];
+    fmt_eta(left, eta, sizeof eta);
+    int width = 24, fill = (int)((long)width * batch / nbatches);
+    char bar[32];
+    for (int i = 0; i < width; i++) bar[i] = i < fill ? '=' : i == fill ? '>' : ' ';
+    bar[width] = 0;
+    double sps = el > 0 ? batch * p->cfg->batch / el : 0;
+    fprintf(stderr, "\r\033[Kepoch %d/%d [%s] %d/%d  %.0f samples/s  loss %.5f  ETA %s", epoch,
+            p->epochs, bar, batch, nbatches, sps, running, eta);
+    (void)loss;
+}
+
+static int p_epoch(void *ctx, const train_epoch *e, const float *bl, int nb, ae_err *err)
+{
+    progress *p = ctx;
+    (void)bl, (void)nb;
+    if (p->tty) fprintf(stderr, "\r\033[K");
+    if (p->json) {
+        printf("{\"epoch\":%d,\"train_loss\":%.8g,\"train_mae\":%.8g,\"test_loss\":%.8g,"
+               "\"test_mae\":%.8g,\"seconds\":%.4f,\"samples_per_sec\":%.1f}\n",
+               e->epoch, e->train_loss, e->train_mae, e->test_loss, e->test_mae, e->seconds,
+               e->samples_per_sec);
+        fflush(stdout);
+    }
+    if (!p->json || !p->tty)
+        fprintf(stderr,
+                "epoch %3d/%d  train loss %.6f mae %.5f  test loss %.6f mae %.5f  %.1fs  "
+                "%.0f samples/s\n",
+                e->epoch, p->epochs, e->train_loss, e->train_mae, e->test_loss, e->test_mae,
+                e->seconds, e->samples_per_sec);
+    return 0;
+}
+
+/* Finds --model's value before the other options, since the defaults depend on it. */
+static const char *find_model(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) break;
+        if (!strcmp(argv[i], "--model") && i + 1 < argc) return argv[i + 1];
+        if (!strncmp(argv[i], "--model=", 8)) return argv[i] + 8;
+    }
+    return "cnn";
+}
+
+int cmd_train(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'},   {"dataset", required_argument, 0, 'd'},
+        {"data-dir", required_argument, 0, 'D'}, {"latent", required_argument, 0, 'l'},
+        {"epochs", required_argument, 0, 'e'},  {"batch", required_argument, 0, 'b'},
+        {"lr", required_argument, 0, 'r'},      {"train", required_argument, 0, 'n'},
+        {"test", required_argument, 0, 't'},    {"seed", required_argument, 0, 's'},
+        {"threads", required_argument, 0, 'j'}, {"clip", required_argument, 0, 'c'},
+        {"json", no_argument, 0, 'J'},          {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *C = "train";
+    train_config cfg;
+    ae_err err;
+    const char *model = find_model(argc, argv);
+    if (train_config_defaults(&cfg, model, &err)) {
+        cli_usage(C, "--model: %s (one of:%s%s)", err.msg, " cnn,", " lstm");
+        return CLI_USAGE;
+    }
+    int json = 0, opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'm':
+            break;
+        case 'd':
+            snprintf(cfg.dataset, sizeof cfg.dataset, "%s", optarg);
+            break;
+        case 'D':
+            if (strlen(optarg) >= sizeof cfg.data_dir) return cli_usage(C, "--data-dir: too long");
+            snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", optarg);
+            break;
+        case 'l':
+            if (cli_int(C, "--latent", optarg, 1, 65536, &cfg.latent)) return CLI_USAGE;
+            break;
+        case 'e':
+            if (cli_int(C, "--epochs", optarg, 1, 1000000, &cfg.epochs)) return CLI_USAGE;
+            break;
+        case 'b':
+            if (cli_int(C, "--batch", optarg, 1, 65536, &cfg.batch)) return CLI_USAGE;
+            break;
+        case 'r':
+            if (cli_double(C, "--lr", optarg, 1e-12, 1e9, &cfg.lr)) return CLI_USAGE;
+            break;
+        case 'n':
+            if (cli_int(C, "--train", optarg, 1, 100000000, &cfg.train_n)) return CLI_USAGE;
+            break;
+        case 't':
+            if (cli_int(C, "--test", optarg, 1, 100000000, &cfg.test_n)) return CLI_USAGE;
+            break;
+        case 's':
+            if (cli_u64(C, "--seed", optarg, &cfg.seed)) return CLI_USAGE;
+            break;
+        case 'j':
+            if (cli_int(C, "--threads", optarg, 1, 256, &cfg.threads)) return CLI_USAGE;
+            break;
+        case 'c':
+            if (cli_double(C, "--clip", optarg, 0, 1e30, &cfg.clip)) return CLI_USAGE;
+            break;
+        case 'J':
+            json = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return CLI_OK;
+        case ':':
+            return cli_usage(C, "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage(C, "unknown option '%s' (aetui train --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage(C, "unexpected argument '%s'", argv[optind]);
+    if (cfg.dataset[0] && train_config_resolve(&cfg, &err))
+        return cli_usage(C, "--dataset: %s", err.msg);
+    if (train_config_check(&cfg, &err)) return cli_usage(C, "%s", err.msg);
+
+    progress p = {&cfg, json, isatty(2), cfg.epochs, 0, 0, 0, 0, ""};
+    train_observer obs = {&p, p_start, p_batch, p_epoch, NULL};
+    train_control ctl;
+    atomic_init(&ctl.stop, 0);
+    atomic_init(&ctl.pause, 0);
+    g_ctl = &ctl;
+    struct sigaction sa = {0};
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    train_result res;
+    int rc = train_run(&cfg, &obs, &ctl, &res, &err);
+    if (p.tty) fprintf(stderr, "\r\033[K");
+    if (rc) {
+        /* a missing or bad dataset is bad input (2); anything else a run-time failure */
+        int code = p.params ? CLI_FAIL : CLI_USAGE;
+        cli_fail(C, "%s", err.msg);
+        train_result_free(&res);
+        return code;
+    }
+    if (json) {
+        printf("{\"summary\":true,\"status\":\"%s\",\"model\":\"%s\",\"dataset\":\"%s\","
+               "\"latent\":%d,\"epochs\":%d,\"epochs_done\":%d,\"batch\":%d,\"lr\":%g,"
+               "\"train_samples\":%d,\"test_samples\":%d,\"seed\":%llu,\"threads\":%d,"
+               "\"params\":%ld,\"test_mse\":%.8g,\"test_mae\":%.8g,\"best_epoch\":%d,"
+               "\"best_test_loss\":%.8g,\"train_seconds\":%.3f,\"samples_per_sec\":%.1f,"
+               "\"message\":",
+               res.status, cfg.model, p.dataset, cfg.latent, cfg.epochs, res.epochs_done,
+               cfg.batch, cfg.lr, cfg.train_n, cfg.test_n, (unsigned long long)cfg.seed,
+               cfg.threads, res.params, res.test_mse, res.test_mae, res.best_epoch,
+               res.best_test_loss, res.train_seconds, res.samples_per_sec);
+        cli_json_str(stdout, res.message);
+        printf("}\n");
+    }
+    fprintf(stderr,
+            "aetui train: %s after %d epoch%s: test MSE %.6f, MAE %.5f (best epoch %d), "
+            "%.1f s, %.0f samples/s\n",
+            res.status, res.epochs_done, res.epochs_done == 1 ? "" : "s", res.test_mse,
+            res.test_mae, res.best_epoch, res.train_seconds, res.samples_per_sec);
+    if (res.message[0]) fprintf(stderr, "aetui train: %s\n", res.message);
+    train_result_free(&res);
+    g_ctl = NULL;
+    if (!strcmp(res.status, "diverged")) return CLI_FAIL;
+    return CLI_OK;
+}

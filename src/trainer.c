@@ -1,0 +1,350 @@
+/* trainer.c: one training run (see trainer.h).
+ *
+ * Data parallel over the engine's own worker threads: every batch is split by index into one
+ * slice per thread; each thread gathers its slice, runs forward and backward on its own
+ * workspace into its own gradient buffer; the driving thread then sums the buffers in thread
+ * order and takes one Adam step. OpenBLAS runs single-threaded inside each worker, so small
+ * GEMMs (the LSTM's) pay no thread hand-off, and the summation order is fixed: the same seed
+ * and thread count give the same numbers. Nothing is allocated inside the epoch loop. */
+#include "trainer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "blas.h"
+#include "dataset.h"
+#include "model.h"
+#include "net.h"
+#include "optim.h"
+#include "rng.h"
+#include "workers.h"
+
+/* Random streams of a seed: one each for initial weights and the data order. */
+enum { STREAM_INIT = 1, STREAM_ORDER = 2 };
+
+int train_config_defaults(train_config *cfg, const char *model, ae_err *err)
+{
+    const model_preset *p = model_preset_find(model);
+    if (!p) return ae_fail(err, "unknown model '%s'", model ? model : "");
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->model, sizeof cfg->model, "%s", p->name);
+    cfg->latent = p->latent, cfg->epochs = p->epochs, cfg->batch = p->batch;
+    cfg->train_n = p->train_n, cfg->test_n = p->test_n, cfg->lr = p->lr;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cfg->threads = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
+    cfg->seed = 1;
+    return 0;
+}
+
+int train_config_resolve(train_config *cfg, ae_err *err)
+{
+    const model_preset *p = model_preset_find(cfg->model);
+    if (!p) return ae_fail(err, "unknown model '%s'", cfg->model);
+    if (cfg->dataset[0]) {
+        if (!ds_known(cfg->dataset)) return ae_fail(err, "unknown dataset '%s'", cfg->dataset);
+        if (ds_kind_of(cfg->dataset) != p->kind)
+            return ae_fail(err, "model %s takes %s, and %s holds %s", p->name,
+                           p->kind == DS_IMAGES ? "images" : "sequences", cfg->dataset,
+                           p->kind == DS_IMAGES ? "sequences" : "images");
+        return 0;
+    }
+    if (p->kind == DS_SEQUENCES) {
+        snprintf(cfg->dataset, sizeof cfg->dataset, "%s", p->default_dataset);
+        return 0;
+    }
+    /* images: cifar10 when its files are found, else fashion-mnist, else say what is missing */
+    char dir[1024];
+    const char *dd = cfg->data_dir[0] ? cfg->data_dir : NULL;
+    static const char *const order[] = {"cifar10", "fashion-mnist", "mnist"};
+    for (int i = 0; i < 3; i++)
+        if (ds_locate(order[i], dd, dir, sizeof dir, NULL) == 0) {
+            snprintf(cfg->dataset, sizeof cfg->dataset, "%s", order[i]);
+            return 0;
+        }
+    return ae_fail(err,
+                   "no image dataset found%s%s (looked for CIFAR-10 and Fashion-MNIST; "
+                   "apt-get install dataset-fashion-mnist, or pass --data-dir)",
+                   dd ? " in " : "", dd ? dd : "");
+}
+
+int train_config_check(const train_config *c, ae_err *err)
+{
+    if (!model_preset_find(c->model)) return ae_fail(err, "unknown model '%s'", c->model);
+    if (c->latent < 1 || c->latent > 65536)
+        return ae_fail(err, "latent size %d is out of range (1 to 65536)", c->latent);
+    if (c->epochs < 1 || c->epochs > 1000000)
+        return ae_fail(err, "epochs %d is out of range (1 to 1000000)", c->epochs);
+    if (c->batch < 1 || c->batch > 65536)
+        return ae_fail(err, "batch size %d is out of range (1 to 65536)", c->batch);
+    if (c->train_n < 1) return ae_fail(err, "training samples must be at least 1");
+    if (c->test_n < 1) return ae_fail(err, "test samples must be at least 1");
+    if (!(c->lr > 0 && c->lr < 1e9)) return ae_fail(err, "learning rate %g is not positive", c->lr);
+    if (c->threads < 1 || c->threads > 256)
+        return ae_fail(err, "threads %d is out of range (1 to 256)", c->threads);
+    if (!(c->clip >= 0)) return ae_fail(err, "gradient clip %g is negative", c->clip);
+    return 0;
+}
+
+void train_result_free(train_result *r)
+{
+    free(r->latents);
+    free(r->labels);
+    r->latents = NULL, r->labels = NULL;
+}
+
+/* ---- the data-parallel step ---- */
+
+typedef struct job {
+    net *n;
+    const dataset *ds;
+    const int *idx; /* the batch's sample indices */
+    int B, nthreads, backward, latent_only;
+    float **xbuf;   /* per-thread input buffers (batch_cap samples) */
+    double *sse, *sae;
+    float *latents; /* when latent_only: (B, latent) output rows */
+} job;
+
+static void slice_of(const job *j, int part, int *b0, int *nb)
+{
+    *b0 = (int)((long)j->B * part / j->nthreads);
+    *nb = (int)((long)j->B * (part + 1) / j->nthreads) - *b0;
+}
+
+static void run_part(void *ctx, int part)
+{
+    job *j = ctx;
+    int b0, nb;
+    slice_of(j, part, &b0, &nb);
+    j->sse[part] = j->sae[part] = 0;
+    if (nb == 0) {
+        if (j->backward) memset(j->n->ws[part].grads, 0, sizeof(float) * j->n->nparams);
+        return;
+    }
+    float *x = j->xbuf[part];
+    ds_gather(j->ds, j->idx + b0, nb, x);
+    if (j->latent_only) {
+        const float *z = net_forward(j->n, part, x, nb, j->n->latent_layer);
+        int L = net_latent_size(j->n);
+        memcpy(j->latents + (long)b0 * L, z, sizeof(float) * nb * L);
+        return;
+    }
+    const float *y = net_forward(j->n, part, x, nb, j->n->nlayers - 1);
+    long count = (long)nb * j->ds->dim;
+    j->sse[part] = loss_sse(y, x, count);
+    j->sae[part] = loss_sae(y, x, count);
+    if (!j->backward) return;
+    float *dy = net_dy_buffer(j->n, part);
+    loss_mse_grad(dy, y, x, count, 1.0f / ((float)j->B * (float)j->ds->dim));
+    net_backward(j->n, part, x, dy, nb);
+}
+
+/* Sums the per-thread gradients into net->grads, in thread order. */
+static void reduce_grads(net *n)
+{
+    for (int t = 1; t < n->nws; t++) {
+        const float *g = n->ws[t].grads;
+        for (long i = 0; i < n->nparams; i++) n->grads[i] += g[i];
+    }
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* Mean squared and absolute error over a whole dataset, in batches of the workspace size. */
+static void evaluate(workers *wk, job *j, const int *order, double *mse, double *mae)
+{
+    const dataset *ds = j->ds;
+    double sse = 0, sae = 0;
+    int step = j->n->batch_cap * j->nthreads;
+    for (int s = 0; s < ds->n; s += step) {
+        j->idx = order + s;
+        j->B = ds->n - s < step ? ds->n - s : step;
+        workers_run(wk, run_part, j);
+        for (int t = 0; t < j->nthreads; t++) sse += j->sse[t], sae += j->sae[t];
+    }
+    *mse = sse / ((double)ds->n * ds->dim);
+    *mae = sae / ((double)ds->n * ds->dim);
+}
+
+static void compute_latents(workers *wk, job *j, const int *order, float *out)
+{
+    int step = j->n->batch_cap * j->nthreads, L = net_latent_size(j->n);
+    j->latent_only = 1;
+    for (int s = 0; s < j->ds->n; s += step) {
+        j->idx = order + s;
+        j->B = j->ds->n - s < step ? j->ds->n - s : step;
+        j->latents = out + (long)s * L;
+        workers_run(wk, run_part, j);
+    }
+    j->latent_only = 0;
+}
+
+int train_run(const train_config *cfg_in, const train_observer *obs, train_control *ctl,
+              train_result *res, ae_err *err)
+{
+    train_config cfg = *cfg_in;
+    memset(res, 0, sizeof *res);
+    snprintf(res->status, sizeof res->status, "failed");
+    dataset tr = {0}, te = {0};
+    net n;
+    memset(&n, 0, sizeof n);
+    workers *wk = NULL;
+    int *order = NULL, *test_order = NULL, started = 0, rc = -1, nthreads = cfg.threads;
+    float **xbuf = NULL, *batch_losses = NULL;
+    double *sums = NULL;
+
+    if (train_config_resolve(&cfg, err) || train_config_check(&cfg, err)) goto out;
+    ds_options o = {.data_dir = cfg.data_dir[0] ? cfg.data_dir : NULL, .n = cfg.train_n};
+    if (ds_load(cfg.dataset, DS_TRAIN, &o, &tr, err)) goto out;
+    o.n = cfg.test_n;
+    if (ds_load(cfg.dataset, DS_TEST, &o, &te, err)) goto out;
+
+    net_shape in = tr.kind == DS_IMAGES ? (net_shape){3, tr.h, tr.w, tr.c}
+                                        : (net_shape){2, tr.t, 1, tr.f};
+    net_init(&n, in);
+    int cap = (cfg.batch + nthreads - 1) / nthreads;
+    if (cap < 8) cap = 8; /* evaluation batches are at least 8 per thread */
+    if (model_build(&n, cfg.model, cfg.latent, err) || net_finalize(&n, cap, nthreads, err))
+        goto out;
+    rng r_init, r_order;
+    rng_seed_stream(&r_init, cfg.seed, STREAM_INIT);
+    rng_seed_stream(&r_order, cfg.seed, STREAM_ORDER);
+    if (net_init_params(&n, &r_init, err)) goto out;
+
+    blas_set_threads(1);
+    if (!(wk = workers_start(nthreads, err))) goto out;
+    int nbatches = (tr.n + cfg.batch - 1) / cfg.batch;
+    order = malloc(sizeof(int) * tr.n);
+    test_order = malloc(sizeof(int) * te.n);
+    xbuf = calloc((size_t)nthreads, sizeof(float *));
+    batch_losses = malloc(sizeof(float) * nbatches);
+    sums = calloc(2 * (size_t)nthreads, sizeof(double));
+    if (!order || !test_order || !xbuf || !batch_losses || !sums) {
+        ae_fail(err, "out of memory");
+        goto out;
+    }
+    for (int t = 0; t < nthreads; t++)
+        if (!(xbuf[t] = malloc(sizeof(float) * (size_t)cap * tr.dim))) {
+            ae_fail(err, "out of memory");
+            goto out;
+        }
+    for (int i = 0; i < tr.n; i++) order[i] = i;
+    for (int i = 0; i < te.n; i++) test_order[i] = i;
+
+    const char *files[DS_MAX_FILES];
+    for (int i = 0; i < tr.nfiles; i++) files[i] = tr.files[i];
+    const char *classes[DS_MAX_CLASSES];
+    for (int i = 0; i < tr.nclasses; i++) classes[i] = tr.class_names[i];
+    train_info info = {&cfg,     cfg.dataset, tr.sha256,     files,   tr.nfiles, n.nparams,
+                       tr.dim,   nbatches,    blas_corename(), classes, tr.nclasses};
+    res->params = n.nparams;
+    if (obs && obs->on_start && obs->on_start(obs->ctx, &info, err)) goto out;
+    started = 1;
+
+    adam opt;
+    adam_init(&opt, cfg.lr);
+    job j = {&n, &tr, NULL, 0, nthreads, 1, 0, xbuf, sums, sums + nthreads, NULL};
+    res->best_test_loss = INFINITY;
+    double train_time = 0;
+    long samples = 0;
+    snprintf(res->status, sizeof res->status, "finished");
+    for (int ep = 1; ep <= cfg.epochs; ep++) {
+        double t0 = now(), sse_sum = 0, sae_sum = 0, loss_sum = 0;
+        long ep_samples = 0;
+        int done = 0;
+        rng_shuffle(&r_order, order, tr.n);
+        for (int b = 0; b < nbatches; b++) {
+            while (ctl && atomic_load(&ctl->pause) && !atomic_load(&ctl->stop)) {
+                struct timespec ts = {0, 20 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+                t0 += 0.02; /* paused time is not training time */
+            }
+            if (ctl && atomic_load(&ctl->stop)) break;
+            j.ds = &tr, j.backward = 1;
+            j.idx = order + (long)b * cfg.batch;
+            j.B = tr.n - b * cfg.batch < cfg.batch ? tr.n - b * cfg.batch : cfg.batch;
+            workers_run(wk, run_part, &j);
+            double sse = 0, sae = 0;
+            for (int t = 0; t < nthreads; t++) sse += sums[t], sae += sums[nthreads + t];
+            double loss = sse / ((double)j.B * tr.dim);
+            if (!isfinite(loss)) {
+                snprintf(res->status, sizeof res->status, "diverged");
+                snprintf(res->message, sizeof res->message,
+                         "the loss became %s at epoch %d, batch %d: lower the learning rate "
+                         "(now %g) or set a gradient clip",
+                         isnan(loss) ? "NaN" : "infinite", ep, b + 1, cfg.lr);
+                break;
+            }
+            reduce_grads(&n);
+            adam_step(&opt, n.params, n.grads, n.m, n.v, n.nparams, cfg.clip);
+            batch_losses[b] = (float)loss;
+            loss_sum += loss;
+            sse_sum += sse, sae_sum += sae;
+            ep_samples += j.B;
+            done = b + 1;
+            if (obs && obs->on_batch) obs->on_batch(obs->ctx, ep, b + 1, nbatches, (float)loss,
+                                                    loss_sum / done);
+        }
+        double secs = now() - t0;
+        train_time += secs, samples += ep_samples;
+        if (!strcmp(res->status, "diverged") || done == 0) break;
+        train_epoch e = {ep, loss_sum / done, sae_sum / ((double)ep_samples * tr.dim), 0, 0,
+                         secs, ep_samples / (secs > 0 ? secs : 1e-9), cfg.lr};
+        j.ds = &te, j.backward = 0;
+        evaluate(wk, &j, test_order, &e.test_loss, &e.test_mae);
+        if (!isfinite(e.test_loss)) {
+            snprintf(res->status, sizeof res->status, "diverged");
+            snprintf(res->message, sizeof res->message,
+                     "the test loss became non-finite at epoch %d", ep);
+            break;
+        }
+        res->epochs_done = ep;
+        res->test_mse = e.test_loss, res->test_mae = e.test_mae;
+        if (e.test_loss < res->best_test_loss) res->best_test_loss = e.test_loss, res->best_epoch = ep;
+        if (obs && obs->on_epoch && obs->on_epoch(obs->ctx, &e, batch_losses, done, err)) {
+            snprintf(res->status, sizeof res->status, "failed");
+            snprintf(res->message, sizeof res->message, "%s", err->msg);
+            break;
+        }
+        if (done < nbatches || (ctl && atomic_load(&ctl->stop))) {
+            snprintf(res->status, sizeof res->status, "stopped");
+            snprintf(res->message, sizeof res->message, "stopped by request during epoch %d", ep);
+            break;
+        }
+    }
+    res->train_seconds = train_time;
+    res->samples_per_sec = samples / (train_time > 0 ? train_time : 1e-9);
+    if (!isfinite(res->best_test_loss)) res->best_test_loss = 0;
+    if (res->epochs_done > 0 && strcmp(res->status, "diverged")) {
+        int L = net_latent_size(&n);
+        res->latents = malloc(sizeof(float) * (size_t)te.n * L);
+        res->labels = malloc((size_t)te.n);
+        if (res->latents && res->labels) {
+            j.ds = &te;
+            compute_latents(wk, &j, test_order, res->latents);
+            memcpy(res->labels, te.labels, (size_t)te.n);
+            res->n_test = te.n, res->latent = L;
+        } else {
+            train_result_free(res);
+        }
+    }
+    rc = strcmp(res->status, "failed") ? 0 : -1;
+out:
+    if (rc && err && !res->message[0]) snprintf(res->message, sizeof res->message, "%s", err->msg);
+    if (started && obs && obs->on_end) obs->on_end(obs->ctx, res);
+    if (xbuf)
+        for (int t = 0; t < nthreads; t++) free(xbuf[t]);
+    free(xbuf), free(order), free(test_order), free(batch_losses), free(sums);
+    workers_stop(wk);
+    net_free(&n);
+    ds_free(&tr), ds_free(&te);
+    return rc;
+}
