@@ -6,5 +6,13 @@
 
 int cmd_train(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+/* The run store's views and edits (issue 3). */
+int cmd_runs(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_untag(int argc, char **argv);
+int cmd_note(int argc, char **argv);
 
 #endif

@@ -19,6 +19,13 @@ typedef struct command {
 static const command commands[] = {
     {"train", cmd_train, 1, "train an autoencoder headless (aetui train --help)"},
     {"doctor", cmd_doctor, 1, "BLAS library and core type, threads, datasets found"},
+    {"runs", cmd_runs, 0, "list the recorded runs (--model, --status, --tag, --sort, --json)"},
+    {"show", cmd_show, 0, "one run: hyperparameters, environment, epochs, summary"},
+    {"export", cmd_export, 0, "a run's per-epoch metrics as CSV (export RUN --csv FILE)"},
+    {"rm", cmd_rm, 0, "delete runs and their files (asks unless --yes)"},
+    {"tag", cmd_tag, 0, "add tags to a run (tag RUN TAG...)"},
+    {"untag", cmd_untag, 0, "remove tags from a run (untag RUN TAG...)"},
+    {"note", cmd_note, 0, "set a run's notes (note RUN TEXT)"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,202 @@
+/* store.h: the run store, one SQLite file holding every training run of aetui.
+ *
+ * The idea: a run is a row in `runs` (what, where, when, status), its hyperparameters are
+ * typed rows in `params` (a number or a text, so that sorting by one is numeric), every epoch
+ * is one row in `epochs` carrying its metrics and that epoch's per-batch losses packed into a
+ * blob, and `summary` holds the few numbers a listing needs (best epoch, best test loss, final
+ * test MSE/MAE, seconds), rewritten in the same transaction as the epoch they come from. Tags
+ * and artifacts (small blobs: the test set's final latent vectors and labels, reconstructions)
+ * hang off the run and go with it when it is deleted (foreign keys, ON DELETE CASCADE).
+ *
+ * The file: WAL, synchronous=NORMAL (an epoch survives a crash of the process; a power cut may
+ * lose the last epochs but never corrupts), busy_timeout 5 s, foreign keys on,
+ * application_id STORE_APPLICATION_ID, user_version = schema version. Migrations are numbered
+ * and forward-only, each run inside BEGIN IMMEDIATE. Opening a file whose schema is newer
+ * than STORE_SCHEMA_VERSION gives a read-only handle and a notice (store_notice); a file that
+ * is not SQLite, or is SQLite but not an aetui store, is refused and left untouched.
+ *
+ * Threads: a `store` handle belongs to the thread that opened it, and only that thread calls
+ * functions on it. Several handles (in several threads or processes) may use one file at
+ * once: the TUI has a writer handle in the trainer thread and a reader in the UI thread, and
+ * the reader asks store_changed() (PRAGMA data_version, no I/O) before re-reading.
+ *
+ * Memory: arrays returned through `**out` parameters are malloc'd and the caller frees them
+ * with free(). Strings in the structs are fixed-size and NUL-terminated; they hold raw user
+ * text (names, notes, tags may contain control characters: make them visible before printing).
+ *
+ * Errors: every function that can fail returns -1 and fills err (see err.h); nothing prints,
+ * nothing exits. Timestamps are Unix seconds (double). */
+#ifndef AE_STORE_H
+#define AE_STORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define STORE_APPLICATION_ID 0x41455455 /* "AETU" */
+#define STORE_SCHEMA_VERSION 2
+#define STORE_NOTE_MAX       4000 /* bytes of a run's notes */
+#define STORE_TAG_MAX        63   /* bytes of one tag */
+
+typedef struct store store;
+
+enum store_open_flags {
+    STORE_CREATE = 1,   /* create the file (mode 0600) when missing; its directory must exist */
+    STORE_READONLY = 2, /* never write (no migration, no interrupted-run marking) */
+};
+
+/* Opens (and when needed creates or migrates) the store at path. On a writable handle, runs
+ * with status 'running' whose process is gone from this host become 'interrupted'.
+ * *out is NULL on failure. */
+int store_open(store **out, const char *path, int flags, ae_err *err);
+void store_close(store *st);
+
+const char *store_path(const store *st);
+int store_readonly(const store *st);
+/* Why the handle is read-only when the caller did not ask for it, else "". */
+const char *store_notice(const store *st);
+/* The file's schema version (may be newer than STORE_SCHEMA_VERSION when read-only). */
+int store_version(const store *st);
+/* 1 when another connection committed a change since the previous call (the first call
+ * returns 1), 0 when not, -1 on error. Cheap: no disk access. */
+int store_changed(store *st, ae_err *err);
+
+/* The start time of process pid on this host (clock ticks since boot, from /proc), 0 when
+ * unknown. Stored with a run's pid so that a recycled pid is not taken for the run's. */
+int64_t store_proc_start(int64_t pid);
+
+/* For tests: creates a new store file at path with the schema of `version` (1..current),
+ * without migrating further. */
+int store_create_version(const char *path, int version, ae_err *err);
+
+/* ---- runs ---------------------------------------------------------------------------- */
+
+typedef struct store_run {
+    int64_t id, parent; /* parent 0: none */
+    char name[128], model[24], dataset[32], status[16], message[512];
+    double created, started, finished; /* 0: not yet */
+    int64_t pid, pid_start;            /* pid_start: /proc start time, 0 when unknown */
+    char host[128], version[32], blas_core[32];
+    int threads;
+    uint64_t seed;
+    char data_sha256[65], checkpoint[1024];
+    char notes[STORE_NOTE_MAX + 1];
+} store_run;
+
+typedef struct store_param { /* a hyperparameter */
+    char name[64];
+    int is_text;
+    double num;
+    char text[1024];
+} store_param;
+
+/* Statuses: running, finished, stopped, diverged, failed, interrupted. */
+int store_status_valid(const char *status);
+
+/* Inserts a run and its parameters in one transaction. run->id is ignored; the new id goes to
+ * *id. Status defaults to 'running', created to now. */
+int store_run_begin(store *st, const store_run *run, const store_param *params, int nparams,
+                    int64_t *id, ae_err *err);
+
+typedef struct store_epoch {
+    int epoch; /* 1-based */
+    double train_loss, train_mae, test_loss, test_mae, seconds, samples_per_sec, lr;
+    int nbatches; /* per-batch losses stored for this epoch */
+} store_epoch;
+
+/* Appends one epoch with its per-batch losses and updates the run's summary, in one
+ * transaction. Refuses (and stores nothing) when a metric or a batch loss is NaN or infinite.
+ * Batch losses are packed (see store_pack_losses: relative error <= 7e-4, ~1 byte each). */
+int store_epoch_add(store *st, int64_t run, const store_epoch *ep, const float *batch_losses,
+                    int nbatches, ae_err *err);
+
+typedef struct store_final { /* what a run ends with; NaN for unknown numbers */
+    double test_mse, test_mae, train_seconds, samples_per_sec;
+} store_final;
+
+/* Ends a run: status (not 'running'), message, finished time and the final numbers in the
+ * summary, in one transaction. fin may be NULL. */
+int store_run_end(store *st, int64_t run, const char *status, const char *message,
+                  const store_final *fin, ae_err *err);
+
+int store_run_set_checkpoint(store *st, int64_t run, const char *path, ae_err *err);
+int store_run_set_name(store *st, int64_t run, const char *name, ae_err *err);
+int store_run_set_notes(store *st, int64_t run, const char *notes, ae_err *err);
+/* Tags: adding one a run has, or removing one it has not, is not an error. */
+int store_tag_add(store *st, int64_t run, const char *tag, ae_err *err);
+int store_tag_remove(store *st, int64_t run, const char *tag, ae_err *err);
+/* Deletes the run and everything that hangs off it (not its files: see paths_run_dir). */
+int store_run_delete(store *st, int64_t run, ae_err *err);
+
+/* Artifacts: named blobs of a run with a dtype ("f32", "u8", ...) and a shape. Replaces one of
+ * the same name. Store float data little-endian (store_latents_put does). */
+int store_artifact_put(store *st, int64_t run, const char *name, const char *dtype, int rows,
+                       int cols, const void *data, size_t len, ae_err *err);
+/* *data is malloc'd (caller frees); returns 0 and *data NULL when the run has no such one. */
+int store_artifact_get(store *st, int64_t run, const char *name, char dtype[16], int *rows,
+                       int *cols, void **data, size_t *len, ae_err *err);
+
+/* The test set's latent vectors [n][latent] float32 and labels [n] uint8, as the artifacts
+ * "test_latents" and "test_labels", in one transaction. */
+int store_latents_put(store *st, int64_t run, const float *latents, const uint8_t *labels, int n,
+                      int latent, ae_err *err);
+/* *latents and *labels malloc'd; *n = 0 and NULLs when the run has none. */
+int store_latents_get(store *st, int64_t run, float **latents, uint8_t **labels, int *n,
+                      int *latent, ae_err *err);
+
+/* ---- reading ------------------------------------------------------------------------- */
+
+typedef struct store_summary {
+    int has; /* 0: no epoch recorded yet (the numbers are NaN) */
+    int epochs, best_epoch;
+    double best_test_loss, test_mse, test_mae, train_loss, seconds, samples_per_sec;
+} store_summary;
+
+typedef struct store_row { /* one line of a listing */
+    store_run run;
+    store_summary sum;
+    char tags[256]; /* comma-separated */
+    int sort_is_text;
+    double sort_num; /* the sort key when sorting by a parameter (NaN when the run lacks it) */
+    char sort_text[64];
+} store_row;
+
+typedef struct store_filter {
+    const char *model, *status, *tag; /* NULL: any */
+    const char *sort; /* a column (store_sort_columns) or a parameter name; a leading '-'
+                         sorts descending; NULL: newest first */
+    int limit;        /* 0: all */
+} store_filter;
+
+/* The built-in sort columns, NULL-terminated. */
+extern const char *const store_sort_columns[];
+
+/* Runs matching the filter. An unknown sort column fails with a message listing the columns. */
+int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, ae_err *err);
+
+/* The run, or -1 with "run N: no such run". */
+int store_run_get(store *st, int64_t run, store_run *out, ae_err *err);
+int store_run_exists(store *st, int64_t run, ae_err *err); /* 1, 0 or -1 */
+int store_summary_get(store *st, int64_t run, store_summary *out, ae_err *err);
+int store_params_get(store *st, int64_t run, store_param **out, int *n, ae_err *err);
+/* Epoch rows in order (nbatches filled, losses not read). */
+int store_epochs_get(store *st, int64_t run, store_epoch **out, int *n, ae_err *err);
+/* One epoch's batch losses, unpacked; *out malloc'd (NULL and *n = 0 when there are none). */
+int store_batch_losses_get(store *st, int64_t run, int epoch, float **out, int *n, ae_err *err);
+/* The run's tags, sorted; *out malloc'd. */
+int store_tags_get(store *st, int64_t run, char (**out)[STORE_TAG_MAX + 1], int *n, ae_err *err);
+
+/* ---- packing of batch losses (store_pack.c) ------------------------------------------ */
+
+/* Packs n finite floats into buf (cap bytes); returns the length, or -1 when buf is too small
+ * (store_pack_bound(n) is always enough). When all values are > 0 they are kept as base-2
+ * logarithms rounded to 1/512 (relative error <= 6.8e-4, about what float16 keeps, with
+ * float32's range), delta-coded in one byte each when neighbours are within 19%; otherwise
+ * (a value <= 0) the floats are kept exactly, as raw little-endian float32. */
+long store_pack_losses(const float *v, int n, unsigned char *buf, size_t cap);
+size_t store_pack_bound(int n);
+/* Unpacks into out (n floats expected); -1 on a malformed blob. */
+int store_unpack_losses(const unsigned char *buf, size_t len, float *out, int n);
+
+#endif

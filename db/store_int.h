@@ -1,0 +1,78 @@
+/* store_int.h: what the db/ files share and nobody else sees: the handle's insides and its
+ * cache of prepared statements (each SQL text is prepared once per handle, then reset and
+ * re-bound for every use). */
+#ifndef AE_STORE_INT_H
+#define AE_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* The columns of a run, in the order read_run (store_runs.c) reads them. */
+#define RUN_COLS                                                                                   \
+    "r.id, r.parent, r.name, r.model, r.dataset, r.status, r.message, r.created, r.started,"       \
+    " r.finished, r.pid, r.pid_start, r.host, r.version, r.blas_core, r.threads, r.seed,"          \
+    " r.data_sha256, r.checkpoint, r.notes"
+
+enum store_stmt_id {
+    SQ_BEGIN,
+    SQ_COMMIT,
+    SQ_ROLLBACK,
+    SQ_RUN_INSERT,
+    SQ_PARAM_INSERT,
+    SQ_EPOCH_INSERT,
+    SQ_SUMMARY_UPSERT,
+    SQ_RUN_STATUS,
+    SQ_RUN_END,
+    SQ_SUMMARY_FINAL,
+    SQ_RUN_CHECKPOINT,
+    SQ_RUN_NAME,
+    SQ_RUN_NOTES,
+    SQ_TAG_ADD,
+    SQ_TAG_REMOVE,
+    SQ_RUN_DELETE,
+    SQ_ARTIFACT_PUT,
+    SQ_ARTIFACT_GET,
+    SQ_RUN_GET,
+    SQ_RUN_EXISTS,
+    SQ_SUMMARY_GET,
+    SQ_PARAMS_GET,
+    SQ_EPOCHS_GET,
+    SQ_LOSSES_GET,
+    SQ_TAGS_GET,
+    SQ_PARAM_KNOWN,
+    SQ_RUNNING,
+    SQ_INTERRUPT,
+    SQ_DATA_VERSION,
+    SQ_COUNT
+};
+
+struct store {
+    sqlite3 *db;
+    char path[4096];
+    int readonly, version;
+    char notice[512];
+    long long data_version;
+    int seen_data_version;
+    sqlite3_stmt *stmt[SQ_COUNT];
+};
+
+/* The cached statement, reset and with bindings cleared; NULL with err filled on failure. */
+sqlite3_stmt *store_stmt(store *st, int id, ae_err *err);
+/* Fills err with "PATH: what: sqlite's message" and returns -1. */
+int store_fail_db(store *st, ae_err *err, const char *what);
+/* Fails unless the handle may write. */
+int store_writable(store *st, ae_err *err);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails). */
+int store_begin(store *st, ae_err *err);
+int store_commit(store *st, ae_err *err);
+void store_rollback(store *st);
+/* Binds text or NULL. */
+int store_bind_text(sqlite3_stmt *s, int i, const char *t);
+/* Copies column i as text into out (cap bytes, truncated on a byte; "" for NULL). */
+void store_col_text(sqlite3_stmt *s, int i, char *out, size_t cap);
+/* Column i as double, NaN for NULL. */
+double store_col_num(sqlite3_stmt *s, int i);
+double store_now(void);
+
+#endif

@@ -1,0 +1,148 @@
+/* cmd_export.c: `aetui export RUN --csv FILE`, a run's records as files for other tools.
+ *
+ * The idea: one table of export modes, each an option naming its output file and a function
+ * writing the run into an open FILE. Today there is --csv (per-epoch metrics); later modes
+ * (batch losses, latent vectors as .npy, reconstructions) are one row and one function more.
+ * A file is written beside its final name and renamed into place when complete, so a failed
+ * export never leaves half a file; FILE "-" writes to standard output. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "store_cli.h"
+
+static const char export_help[] =
+    "usage: aetui export RUN --csv FILE [--db PATH]\n"
+    "\n"
+    "Writes a run's records to files.\n"
+    "\n"
+    "  --csv FILE  the per-epoch metrics as CSV with a header row (FILE '-': standard output)\n"
+    "  --db PATH   the run store (default: $AETUI_DB, else ~/.local/share/aetui/aetui.db)\n";
+
+static void csv_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, ",%.9g", v);
+    else
+        fputc(',', f);
+}
+
+/* Per-epoch metrics, one row per epoch. */
+static int export_csv(store *st, int64_t run, FILE *f, ae_err *err)
+{
+    store_epoch *e;
+    int n;
+    if (store_epochs_get(st, run, &e, &n, err)) return -1;
+    fprintf(f, "epoch,train_loss,train_mae,test_loss,test_mae,seconds,samples_per_sec,lr,"
+               "batches\n");
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%d", e[i].epoch);
+        csv_num(f, e[i].train_loss);
+        csv_num(f, e[i].train_mae);
+        csv_num(f, e[i].test_loss);
+        csv_num(f, e[i].test_mae);
+        csv_num(f, e[i].seconds);
+        csv_num(f, e[i].samples_per_sec);
+        csv_num(f, e[i].lr);
+        fprintf(f, ",%d\n", e[i].nbatches);
+    }
+    free(e);
+    return 0;
+}
+
+typedef struct export_mode {
+    const char *option; /* without the dashes */
+    int (*write)(store *st, int64_t run, FILE *f, ae_err *err);
+    const char *file; /* set by the option */
+} export_mode;
+
+/* Writes one mode's output to path (or stdout for "-"), atomically for files. */
+static int export_one(store *st, int64_t run, const export_mode *m)
+{
+    ae_err err;
+    if (!strcmp(m->file, "-")) {
+        if (m->write(st, run, stdout, &err)) return cli_usage("export", "%s", err.msg);
+        if (fflush(stdout) != 0) return cli_fail("export", "cannot write the output");
+        return CLI_OK;
+    }
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%d", m->file, (int)getpid());
+    FILE *f = fopen(tmp, "wx");
+    if (!f) return cli_usage("export", "%s: cannot create: %s", m->file, strerror(errno));
+    int rc = m->write(st, run, f, &err);
+    int werr = ferror(f);
+    if (fflush(f) != 0) werr = 1;
+    if (fsync(fileno(f)) != 0) werr = 1;
+    if (fclose(f) != 0) werr = 1;
+    if (rc || werr || rename(tmp, m->file) != 0) {
+        int e = errno;
+        unlink(tmp);
+        if (rc) return cli_usage("export", "%s", err.msg);
+        return cli_usage("export", "%s: cannot write: %s", m->file, strerror(e));
+    }
+    return CLI_OK;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    export_mode modes[] = {
+        {"csv", export_csv, NULL},
+    };
+    enum { NMODES = sizeof modes / sizeof modes[0] };
+    static const struct option opts[] = {{"csv", required_argument, 0, 0},
+                                         {"db", required_argument, 0, 'd'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *db = NULL;
+    int c, li;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, &li)) != -1) {
+        switch (c) {
+        case 0:
+            for (int i = 0; i < NMODES; i++)
+                if (!strcmp(opts[li].name, modes[i].option)) {
+                    if (!*optarg)
+                        return cli_usage("export", "--%s: empty file name", modes[i].option);
+                    modes[i].file = optarg;
+                }
+            break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'h':
+            fputs(export_help, stdout);
+            return CLI_OK;
+        default:
+            return scli_bad_option("export", c, argv);
+        }
+    }
+    if (optind >= argc) return cli_usage("export", "which run? (aetui export RUN --csv FILE)");
+    if (optind + 1 < argc)
+        return cli_usage("export", "one run at a time (unexpected '%s')", argv[optind + 1]);
+    int nwanted = 0;
+    for (int i = 0; i < NMODES; i++) nwanted += modes[i].file != NULL;
+    if (!nwanted) return cli_usage("export", "what to export? --csv FILE (see --help)");
+    int64_t id;
+    if (scli_run_id("export", argv[optind], &id)) return CLI_USAGE;
+    char path[4096];
+    store *st;
+    if (scli_path("export", db, path) || scli_open("export", path, 0, &st)) return CLI_USAGE;
+    ae_err err;
+    int rc = CLI_OK;
+    int e = store_run_exists(st, id, &err);
+    if (e < 0)
+        rc = cli_usage("export", "%s", err.msg);
+    else if (!e)
+        rc = cli_usage("export", "run %lld: no such run", (long long)id);
+    for (int i = 0; i < NMODES && rc == CLI_OK; i++)
+        if (modes[i].file) rc = export_one(st, id, &modes[i]);
+    store_close(st);
+    return rc;
+}

@@ -1,0 +1,527 @@
+/* test_store.c: the run store (db/): schema creation and the pragmas, migration from a
+ * version-1 file, a newer schema opening read-only, files that are not ours or not SQLite
+ * refused and left byte for byte, interrupted-run detection with a dead pid and a recycled
+ * one, typed parameters sorting numerically, the summary moving with its epoch, NaN refused,
+ * the batch-loss packing, artifacts, tags, notes, deletion, and data_version change detection.
+ *
+ * `test_store --fill PATH` fills a store for tests/test_cli_store.sh instead (no sqlite3 CLI
+ * needed on the machine). */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "testlib.h"
+
+static char dir[1024];
+
+static const char *tmp(const char *name)
+{
+    static char buf[8][1200];
+    static int k;
+    char *b = buf[k++ % 8];
+    snprintf(b, sizeof buf[0], "%s/%s", dir, name);
+    return b;
+}
+
+/* Reads a whole file; *len its size. */
+static char *slurp(const char *path, long *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    *len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc(*len + 1);
+    if (fread(b, 1, *len, f) != (size_t)*len) *len = -1;
+    fclose(f);
+    return b;
+}
+
+static long long raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    long long v = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+            if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+            sqlite3_finalize(s);
+        }
+    }
+    sqlite3_close(db);
+    return v;
+}
+
+static int raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    int rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+static store_run mkrun(const char *model, const char *dataset)
+{
+    store_run r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.model, sizeof r.model, "%s", model);
+    snprintf(r.dataset, sizeof r.dataset, "%s", dataset);
+    r.pid = getpid();
+    r.pid_start = store_proc_start(r.pid);
+    gethostname(r.host, sizeof r.host - 1);
+    snprintf(r.version, sizeof r.version, "test");
+    r.threads = 1;
+    r.seed = 42;
+    return r;
+}
+
+static int64_t begin(store *st, const char *model, double lr, int latent)
+{
+    store_run r = mkrun(model, model[0] == 'c' ? "cifar10" : "sines");
+    store_param p[3] = {{.name = "lr", .num = lr},
+                        {.name = "latent", .num = latent},
+                        {.name = "model", .is_text = 1}};
+    snprintf(p[2].text, sizeof p[2].text, "%s", model);
+    int64_t id = 0;
+    ae_err err = {{0}};
+    int rc = store_run_begin(st, &r, p, 3, &id, &err);
+    CHECK(rc == 0 && id > 0, "run_begin: %s", err.msg);
+    return id;
+}
+
+static int add_epoch(store *st, int64_t run, int epoch, double test_loss, ae_err *err)
+{
+    float losses[7];
+    for (int i = 0; i < 7; i++) losses[i] = (float)(test_loss * (1.0 + 0.01 * i));
+    store_epoch e = {.epoch = epoch,
+                     .train_loss = test_loss * 1.1,
+                     .train_mae = 0.2,
+                     .test_loss = test_loss,
+                     .test_mae = 0.25,
+                     .seconds = 1.5,
+                     .samples_per_sec = 100,
+                     .lr = 1e-3};
+    return store_epoch_add(st, run, &e, losses, 7, err);
+}
+
+static void test_create(void)
+{
+    const char *p = tmp("create.db");
+    store *st;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, 0, &err) == -1, "missing file without STORE_CREATE must fail");
+    CHECK(strstr(err.msg, "no run store"), "message: %s", err.msg);
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == 0, "create: %s", err.msg);
+    if (!st) return;
+    CHECK(store_version(st) == STORE_SCHEMA_VERSION, "version %d", store_version(st));
+    CHECK(!store_readonly(st), "writable");
+    struct stat sb;
+    CHECK(stat(p, &sb) == 0 && (sb.st_mode & 0777) == 0600, "mode %o", sb.st_mode & 0777);
+    store_close(st);
+    CHECK(raw_int(p, "PRAGMA application_id") == STORE_APPLICATION_ID, "application_id");
+    CHECK(raw_int(p, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "user_version");
+    CHECK(raw_int(p, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'") == 1,
+          "WAL");
+    CHECK(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name = 'artifacts'") == 1,
+          "artifacts table");
+    /* reopening is idempotent */
+    CHECK(store_open(&st, p, 0, &err) == 0, "reopen: %s", err.msg);
+    store_close(st);
+    CHECK(raw_int(p, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "user_version kept");
+}
+
+static void test_migrate_v1(void)
+{
+    const char *p = tmp("v1.db");
+    ae_err err = {{0}};
+    CHECK(store_create_version(p, 1, &err) == 0, "create v1: %s", err.msg);
+    CHECK(raw_int(p, "PRAGMA user_version") == 1, "v1 file");
+    CHECK(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name = 'tags'") == 0,
+          "v1 has no tags");
+    CHECK(raw_exec(p, "INSERT INTO runs(model, dataset, status, created) VALUES"
+                      "('lstm', 'sines', 'finished', 1700000000);"
+                      "INSERT INTO params VALUES(1, 'lr', 0.001, NULL);") == SQLITE_OK,
+          "v1 rows");
+    store *st;
+    CHECK(store_open(&st, p, 0, &err) == 0, "open v1: %s", err.msg);
+    if (!st) return;
+    CHECK(store_version(st) == STORE_SCHEMA_VERSION, "migrated to %d", store_version(st));
+    store_run r;
+    CHECK(store_run_get(st, 1, &r, &err) == 0 && !strcmp(r.model, "lstm"), "v1 run kept");
+    CHECK(store_tag_add(st, 1, "old", &err) == 0, "tags after migration: %s", err.msg);
+    store_close(st);
+    CHECK(raw_int(p, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "user_version migrated");
+    CHECK(raw_int(p, "SELECT count(*) FROM tags") == 1, "tag stored");
+}
+
+static void test_newer(void)
+{
+    const char *p = tmp("newer.db");
+    store *st;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == 0, "create: %s", err.msg);
+    if (!st) return;
+    int64_t id = begin(st, "lstm", 1e-3, 8);
+    store_close(st);
+    CHECK(raw_exec(p, "PRAGMA user_version = 99") == SQLITE_OK, "bump version");
+    long n0, n1;
+    char *before = slurp(p, &n0);
+    CHECK(store_open(&st, p, 0, &err) == 0, "open newer: %s", err.msg);
+    if (st) {
+        CHECK(store_readonly(st), "read-only");
+        CHECK(strstr(store_notice(st), "newer") && strstr(store_notice(st), "read-only"),
+              "notice: %s", store_notice(st));
+        store_run r;
+        CHECK(store_run_get(st, id, &r, &err) == 0, "reads work: %s", err.msg);
+        CHECK(store_tag_add(st, id, "x", &err) == -1 && strstr(err.msg, "read-only"),
+              "writes refused: %s", err.msg);
+        store_close(st);
+    }
+    char *after = slurp(p, &n1);
+    CHECK(n0 == n1 && !memcmp(before, after, n0), "newer file unchanged");
+    CHECK(raw_int(p, "PRAGMA user_version") == 99, "version untouched");
+    free(before), free(after);
+}
+
+static void test_foreign(void)
+{
+    store *st;
+    ae_err err = {{0}};
+    long n0, n1;
+    /* SQLite, not ours */
+    const char *p = tmp("other.db");
+    CHECK(raw_exec(p, "CREATE TABLE t(x); INSERT INTO t VALUES(1);") == SQLITE_OK, "other db");
+    char *before = slurp(p, &n0);
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == -1 && !st, "foreign SQLite refused");
+    CHECK(strstr(err.msg, "not an aetui run store") && strstr(err.msg, "left as it is"),
+          "message: %s", err.msg);
+    char *after = slurp(p, &n1);
+    CHECK(n0 == n1 && !memcmp(before, after, n0), "foreign SQLite untouched");
+    CHECK(access(tmp("other.db-wal"), F_OK) != 0, "no WAL left beside it");
+    free(before), free(after);
+
+    /* SQLite with another application_id and no tables */
+    p = tmp("otherapp.db");
+    CHECK(raw_exec(p, "PRAGMA application_id = 1234") == SQLITE_OK, "other app");
+    before = slurp(p, &n0);
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == -1, "other application_id refused");
+    after = slurp(p, &n1);
+    CHECK(n0 == n1 && !memcmp(before, after, n0), "other app untouched");
+    free(before), free(after);
+
+    /* not SQLite at all */
+    p = tmp("notes.txt");
+    const char text[] = "this is a text file, not a database\n\x1b[31mred\n";
+    test_write_file(p, text, sizeof text - 1);
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == -1, "text file refused");
+    CHECK(strstr(err.msg, "not a SQLite database"), "message: %s", err.msg);
+    after = slurp(p, &n1);
+    CHECK(n1 == (long)sizeof text - 1 && !memcmp(after, text, n1), "text file untouched");
+    free(after);
+
+    /* SQLite magic, garbage after it */
+    p = tmp("corrupt.db");
+    char junk[4096];
+    memset(junk, 0xa5, sizeof junk);
+    memcpy(junk, "SQLite format 3", 16);
+    test_write_file(p, junk, sizeof junk);
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == -1, "corrupt file refused");
+    CHECK(strstr(err.msg, "corrupt.db"), "message names the file: %s", err.msg);
+    after = slurp(p, &n1);
+    CHECK(n1 == (long)sizeof junk && !memcmp(after, junk, n1), "corrupt file untouched");
+    free(after);
+}
+
+static void test_interrupted(void)
+{
+    const char *p = tmp("interrupted.db");
+    store *st;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == 0, "create: %s", err.msg);
+    if (!st) return;
+    pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, NULL, 0); /* now a pid that is gone */
+    store_run dead = mkrun("lstm", "sines"), alive = mkrun("lstm", "sines");
+    store_run recycled = mkrun("lstm", "sines"), elsewhere = mkrun("lstm", "sines");
+    dead.pid = child, dead.pid_start = 0;
+    recycled.pid_start = alive.pid_start + 12345; /* our pid, another process's start */
+    elsewhere.pid = child;
+    snprintf(elsewhere.host, sizeof elsewhere.host, "another-host.example");
+    int64_t id_dead, id_alive, id_recycled, id_elsewhere;
+    CHECK(store_run_begin(st, &dead, NULL, 0, &id_dead, &err) == 0, "%s", err.msg);
+    CHECK(store_run_begin(st, &alive, NULL, 0, &id_alive, &err) == 0, "%s", err.msg);
+    CHECK(store_run_begin(st, &recycled, NULL, 0, &id_recycled, &err) == 0, "%s", err.msg);
+    CHECK(store_run_begin(st, &elsewhere, NULL, 0, &id_elsewhere, &err) == 0, "%s", err.msg);
+    store_close(st);
+    CHECK(store_open(&st, p, 0, &err) == 0, "reopen: %s", err.msg);
+    if (!st) return;
+    store_run r;
+    store_run_get(st, id_dead, &r, &err);
+    CHECK(!strcmp(r.status, "interrupted"), "dead pid: %s", r.status);
+    CHECK(strstr(r.message, "ended without") && r.finished > 0, "message: %s", r.message);
+    store_run_get(st, id_alive, &r, &err);
+    CHECK(!strcmp(r.status, "running"), "live pid: %s", r.status);
+    store_run_get(st, id_recycled, &r, &err);
+    CHECK(!strcmp(r.status, "interrupted"), "recycled pid: %s", r.status);
+    store_run_get(st, id_elsewhere, &r, &err);
+    CHECK(!strcmp(r.status, "running"), "other host left alone: %s", r.status);
+    store_close(st);
+}
+
+static void test_sort_params(void)
+{
+    const char *p = tmp("sort.db");
+    store *st;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == 0, "create: %s", err.msg);
+    if (!st) return;
+    int64_t a = begin(st, "lstm", 1e-3, 16), b = begin(st, "lstm", 2e-4, 8),
+            c = begin(st, "cnn", 1e-2, 128);
+    store_row *rows;
+    int n;
+    store_filter f = {.sort = "latent"};
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 3, "list: %s", err.msg);
+    if (n == 3)
+        CHECK(rows[0].run.id == b && rows[1].run.id == a && rows[2].run.id == c,
+              "latent ascending numerically: %lld %lld %lld", (long long)rows[0].run.id,
+              (long long)rows[1].run.id, (long long)rows[2].run.id);
+    free(rows);
+    f.sort = "-lr";
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 3, "list: %s", err.msg);
+    if (n == 3)
+        CHECK(rows[0].run.id == c && rows[1].run.id == a && rows[2].run.id == b &&
+                  fabs(rows[0].sort_num - 1e-2) < 1e-12,
+              "lr descending");
+    free(rows);
+    f = (store_filter){.model = "lstm"};
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 2 && rows[0].run.id == b,
+          "model filter, newest first");
+    free(rows);
+    f = (store_filter){.sort = "bogus"};
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == -1 && strstr(err.msg, "unknown sort"),
+          "unknown column: %s", err.msg);
+    f = (store_filter){.limit = 1, .sort = "id"};
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 1 && rows[0].run.id == a, "limit");
+    free(rows);
+    store_close(st);
+}
+
+static void test_epochs(void)
+{
+    const char *p = tmp("epochs.db");
+    store *st, *rd;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == 0, "create: %s", err.msg);
+    if (!st) return;
+    CHECK(store_open(&rd, p, STORE_READONLY, &err) == 0, "reader: %s", err.msg);
+    if (!rd) return;
+    CHECK(store_changed(rd, &err) == 1, "first look: changed");
+    CHECK(store_changed(rd, &err) == 0, "nothing new");
+    int64_t id = begin(st, "lstm", 1e-3, 8);
+    CHECK(store_changed(rd, &err) == 1, "the writer's commit is seen");
+    const double tl[] = {0.5, 0.3, 0.4};
+    store_summary s;
+    for (int i = 0; i < 3; i++) {
+        CHECK(add_epoch(st, id, i + 1, tl[i], &err) == 0, "epoch %d: %s", i + 1, err.msg);
+        /* the reader never sees an epoch without its summary */
+        store_epoch *e;
+        int n;
+        store_epochs_get(rd, id, &e, &n, &err);
+        store_summary_get(rd, id, &s, &err);
+        CHECK(n == i + 1 && s.has && s.epochs == n, "epoch %d and summary together", i + 1);
+        free(e);
+    }
+    CHECK(s.best_epoch == 2 && s.best_test_loss == 0.3 && s.test_mse == 0.4, "best %d %g final %g",
+          s.best_epoch, s.best_test_loss, s.test_mse);
+    CHECK(fabs(s.seconds - 4.5) < 1e-9, "seconds add up: %g", s.seconds);
+    /* a failing epoch (duplicate) leaves the summary as it was */
+    CHECK(add_epoch(st, id, 3, 0.01, &err) == -1, "duplicate epoch refused");
+    store_summary_get(st, id, &s, &err);
+    CHECK(s.best_test_loss == 0.3 && s.epochs == 3, "summary unchanged after a failed epoch");
+    /* NaN and Inf are never stored */
+    store_epoch e = {
+        .epoch = 4, .train_loss = 0.1, .train_mae = 0.1, .test_loss = NAN, .test_mae = 0.1};
+    CHECK(store_epoch_add(st, id, &e, NULL, 0, &err) == -1 && strstr(err.msg, "nan"),
+          "NaN refused: %s", err.msg);
+    e.test_loss = 0.1;
+    float bl[3] = {0.1f, INFINITY, 0.2f};
+    CHECK(store_epoch_add(st, id, &e, bl, 3, &err) == -1 && strstr(err.msg, "batch 2"),
+          "Inf batch loss refused: %s", err.msg);
+    store_epoch *eps;
+    int n;
+    store_epochs_get(st, id, &eps, &n, &err);
+    CHECK(n == 3 && eps[2].nbatches == 7, "no NaN epoch stored (%d epochs)", n);
+    free(eps);
+    float *losses;
+    CHECK(store_batch_losses_get(st, id, 2, &losses, &n, &err) == 0 && n == 7, "losses back");
+    for (int i = 0; i < n; i++)
+        CHECK(fabs(losses[i] / (0.3 * (1 + 0.01 * i)) - 1) < 7e-4, "loss %d: %g", i, losses[i]);
+    free(losses);
+    /* end: final numbers and status */
+    store_final fin = {0.35, 0.2, 10, 55};
+    CHECK(store_run_end(st, id, "running", "", &fin, &err) == -1, "running is not an end");
+    CHECK(store_run_end(st, id, "stopped", "asked to stop", &fin, &err) == 0, "%s", err.msg);
+    store_run r;
+    store_run_get(rd, id, &r, &err);
+    store_summary_get(rd, id, &s, &err);
+    CHECK(!strcmp(r.status, "stopped") && !strcmp(r.message, "asked to stop") && r.finished > 0,
+          "ended: %s", r.status);
+    CHECK(s.test_mse == 0.35 && s.seconds == 10 && s.best_epoch == 2, "final summary");
+    store_close(rd);
+    store_close(st);
+}
+
+static void test_things(void)
+{
+    const char *p = tmp("things.db");
+    store *st;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == 0, "create: %s", err.msg);
+    if (!st) return;
+    int64_t id = begin(st, "cnn", 1e-3, 32), other = begin(st, "lstm", 1e-3, 8);
+    add_epoch(st, id, 1, 0.2, &err);
+    float lat[6] = {1, 2, 3, 4, 5, -6.5f};
+    uint8_t lab[3] = {0, 9, 3};
+    CHECK(store_latents_put(st, id, lat, lab, 3, 2, &err) == 0, "latents: %s", err.msg);
+    float *l2;
+    uint8_t *b2;
+    int n, dim;
+    CHECK(store_latents_get(st, id, &l2, &b2, &n, &dim, &err) == 0 && n == 3 && dim == 2 &&
+              !memcmp(l2, lat, sizeof lat) && !memcmp(b2, lab, 3),
+          "latents back");
+    free(l2), free(b2);
+    CHECK(store_latents_get(st, other, &l2, &b2, &n, &dim, &err) == 0 && n == 0 && !l2,
+          "no latents");
+    lat[1] = NAN;
+    CHECK(store_latents_put(st, other, lat, lab, 3, 2, &err) == -1, "NaN latents refused");
+    CHECK(store_tag_add(st, id, "best", &err) == 0 && store_tag_add(st, id, "best", &err) == 0 &&
+              store_tag_add(st, id, "a", &err) == 0,
+          "tags");
+    CHECK(store_tag_add(st, id, "a,b", &err) == -1, "comma refused");
+    CHECK(store_tag_add(st, 999, "a", &err) == -1 && strstr(err.msg, "no such run"),
+          "unknown run: %s", err.msg);
+    char(*tags)[STORE_TAG_MAX + 1];
+    CHECK(store_tags_get(st, id, &tags, &n, &err) == 0 && n == 2 && !strcmp(tags[0], "a"),
+          "tags sorted");
+    free(tags);
+    store_filter f = {.tag = "best"};
+    store_row *rows;
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 1 && rows[0].run.id == id &&
+              !strcmp(rows[0].tags, "a,best"),
+          "tag filter");
+    free(rows);
+    CHECK(store_tag_remove(st, id, "a", &err) == 0, "untag");
+    CHECK(store_run_set_notes(st, id, "a note\x1b[2J", &err) == 0, "notes");
+    static char big[STORE_NOTE_MAX + 2];
+    memset(big, 'x', sizeof big - 1);
+    CHECK(store_run_set_notes(st, id, big, &err) == -1, "note too long refused");
+    store_run r;
+    store_run_get(st, id, &r, &err);
+    CHECK(!strcmp(r.notes, "a note\x1b[2J") && r.seed == 42, "notes kept raw");
+    CHECK(store_run_get(st, 12345, &r, &err) == -1 && strstr(err.msg, "no such run"),
+          "unknown run");
+    CHECK(store_run_delete(st, id, &err) == 0, "delete: %s", err.msg);
+    CHECK(store_run_delete(st, id, &err) == -1, "delete twice");
+    store_close(st);
+    CHECK(raw_int(p, "SELECT count(*) FROM params WHERE run = 1") == 0 &&
+              raw_int(p, "SELECT count(*) FROM epochs WHERE run = 1") == 0 &&
+              raw_int(p, "SELECT count(*) FROM artifacts WHERE run = 1") == 0 &&
+              raw_int(p, "SELECT count(*) FROM tags WHERE run = 1") == 0 &&
+              raw_int(p, "SELECT count(*) FROM summary WHERE run = 1") == 0,
+          "delete cascades");
+    CHECK(raw_int(p, "SELECT count(*) FROM runs") == 1, "the other run stays");
+}
+
+static void test_pack(void)
+{
+    enum { N = 1000 };
+    static float v[N], out[N];
+    static unsigned char buf[8 + 5 * N];
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double u = (x >> 11) * (1.0 / 9007199254740992.0);
+        v[i] = (float)(0.02 * exp(-i / 300.0) * (1 + 0.3 * (u - 0.5)));
+    }
+    v[500] = 3e30f, v[501] = 1e-30f; /* jumps: escapes */
+    long len = store_pack_losses(v, N, buf, sizeof buf);
+    CHECK(len > 0 && len < 2 * N, "packed %d values into %ld bytes", N, len);
+    CHECK(store_unpack_losses(buf, len, out, N) == 0, "unpack");
+    double worst = 0;
+    for (int i = 0; i < N; i++) worst = fmax(worst, fabs(out[i] / v[i] - 1));
+    CHECK(worst <= 6.8e-4, "relative error %g", worst);
+    CHECK(store_unpack_losses(buf, len - 1, out, N) == -1, "truncated blob refused");
+    CHECK(store_unpack_losses(buf, len, out, N + 1) == -1, "wrong count refused");
+    v[3] = 0; /* a zero: kept exactly, raw */
+    len = store_pack_losses(v, N, buf, sizeof buf);
+    CHECK(len == 1 + 4 * N && buf[0] == 'F', "raw fallback");
+    CHECK(store_unpack_losses(buf, len, out, N) == 0 && !memcmp(out, v, sizeof v), "exact");
+    v[3] = NAN;
+    CHECK(store_pack_losses(v, N, buf, sizeof buf) == -1, "NaN not packed");
+    CHECK(store_pack_losses(v, N, buf, 10) == -1, "small buffer");
+}
+
+/* A store for the CLI test: runs of each status, tags, notes, a hostile name. */
+static int fill(const char *path)
+{
+    store *st;
+    ae_err err;
+    if (store_open(&st, path, STORE_CREATE, &err)) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    int64_t a = begin(st, "lstm", 1e-3, 16);
+    for (int i = 1; i <= 5; i++) add_epoch(st, a, i, 0.1 / i, &err);
+    store_final fin = {0.02, 0.1, 7.5, 1000};
+    store_run_end(st, a, "finished", "", &fin, &err);
+    store_tag_add(st, a, "baseline", &err);
+    store_run_set_notes(st, a, "first try", &err);
+
+    int64_t b = begin(st, "cnn", 1e6, 128);
+    add_epoch(st, b, 1, 0.5, &err);
+    store_run_end(st, b, "diverged", "epoch 2: loss is nan", NULL, &err);
+
+    int64_t c = begin(st, "lstm", 2e-4, 8);
+    for (int i = 1; i <= 3; i++) add_epoch(st, c, i, 0.05 / i, &err);
+    store_run_set_name(st, c, "evil\x1b]0;pwned\x07name\n", &err);
+    store_run_set_notes(st, c, "line1\nline2 \x1b[31mred\x1b[0m", &err);
+    store_tag_add(st, c, "baseline", &err);
+    store_tag_add(st, c, "t\x1b[1mbold", &err);
+    store_run_end(st, c, "finished", "", &fin, &err);
+
+    pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, NULL, 0);
+    store_run r = mkrun("lstm", "sines");
+    r.pid = child, r.pid_start = 0;
+    int64_t d;
+    store_run_begin(st, &r, NULL, 0, &d, &err);
+    add_epoch(st, d, 1, 0.3, &err);
+    store_close(st);
+    printf("filled %s\n", path);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--fill")) return fill(argv[2]);
+    if (!test_tmpdir("test_store", dir, sizeof dir)) test_skip("no temporary directory");
+    test_create();
+    test_migrate_v1();
+    test_newer();
+    test_foreign();
+    test_interrupted();
+    test_sort_params();
+    test_epochs();
+    test_things();
+    test_pack();
+    return test_done();
+}
