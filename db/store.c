@@ -333,14 +333,15 @@ fail:
     return -1;
 }
 
-/* Marks this host's 'running' runs whose process is gone as 'interrupted'. */
+/* Marks this host's 'running' runs whose process is gone as 'interrupted'. Looks first without
+ * a write lock, so that opening a store to read it never waits for a writer; takes the lock
+ * only when there is something to mark. */
 static int mark_interrupted(store *st, ae_err *err)
 {
     char host[128] = "";
     gethostname(host, sizeof host - 1);
-    if (store_begin(st, err)) return -1;
     sqlite3_stmt *s = store_stmt(st, SQ_RUNNING, err);
-    if (!s) goto fail;
+    if (!s) return -1;
     store_bind_text(s, 1, host);
     enum { MAXDEAD = 256 };
     int64_t dead[MAXDEAD], deadpid[MAXDEAD];
@@ -352,11 +353,11 @@ static int mark_interrupted(store *st, ae_err *err)
         if (alive && start && store_proc_start(pid) != start) alive = 0; /* pid recycled */
         if (!alive) dead[ndead] = id, deadpid[ndead++] = pid;
     }
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        store_fail_db(st, err, "looking for interrupted runs");
-        goto fail;
-    }
     sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_fail_db(st, err, "looking for interrupted runs");
+    if (!ndead) return 0;
+    if (store_begin(st, err)) return -1;
     for (int i = 0; i < ndead; i++) {
         sqlite3_stmt *u = store_stmt(st, SQ_INTERRUPT, err);
         if (!u) goto fail;
@@ -436,7 +437,11 @@ int store_open(store **out, const char *path, int flags, ae_err *err)
 
     ident id;
     if (identify(st, &id, err)) {
-        ae_wrap(err, "not a readable aetui run store; refused");
+        if (err) {
+            char m[sizeof err->msg];
+            snprintf(m, sizeof m, "%s", err->msg);
+            snprintf(err->msg, sizeof err->msg, "%.400s; refused (the file is left as it is)", m);
+        }
         goto fail;
     }
     if (is_fresh(&id)) {
@@ -471,7 +476,10 @@ int store_open(store **out, const char *path, int flags, ae_err *err)
             goto fail;
         }
         if (id.version < STORE_SCHEMA_VERSION && migrate(st, STORE_SCHEMA_VERSION, err)) goto fail;
-        if (mark_interrupted(st, err)) goto fail;
+        /* Housekeeping, not the caller's business: when another process holds the write lock
+         * past the busy timeout, the next open marks them. */
+        ae_err ignored;
+        mark_interrupted(st, &ignored);
     } else if (id.version < STORE_SCHEMA_VERSION) {
         ae_fail(err, "%s: schema version %lld is older than %d and the store is read-only", path,
                 id.version, STORE_SCHEMA_VERSION);

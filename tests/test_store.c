@@ -4,8 +4,9 @@
  * one, typed parameters sorting numerically, the summary moving with its epoch, NaN refused,
  * the batch-loss packing, artifacts, tags, notes, deletion, and data_version change detection.
  *
- * `test_store --fill PATH` fills a store for tests/test_cli_store.sh instead (no sqlite3 CLI
- * needed on the machine). */
+ * For tests/test_cli_store.sh (no sqlite3 CLI needed on the machine): `test_store --fill PATH`
+ * fills a store, `--check PATH` runs PRAGMA integrity_check, `--bump-version PATH` makes it look
+ * like a newer aetui's, `--lock PATH SECS` holds its write lock for a while. */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -513,6 +514,35 @@ static int fill(const char *path)
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--fill")) return fill(argv[2]);
+    if (argc == 3 && !strcmp(argv[1], "--bump-version")) /* a store from a future aetui */
+        return raw_exec(argv[2], "PRAGMA user_version = 99") != SQLITE_OK;
+    if (argc == 3 && !strcmp(argv[1], "--check")) { /* PRAGMA integrity_check, "ok" or not */
+        sqlite3 *db;
+        sqlite3_stmt *s;
+        int ok = 0;
+        if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) == SQLITE_OK) {
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                const char *r = (const char *)sqlite3_column_text(s, 0);
+                printf("%s\n", r ? r : "");
+                ok = r && !strcmp(r, "ok");
+            }
+            sqlite3_finalize(s);
+        }
+        sqlite3_close(db);
+        return !ok;
+    }
+    if (argc == 4 && !strcmp(argv[1], "--lock")) { /* holds the write lock for N seconds */
+        sqlite3 *db;
+        if (sqlite3_open(argv[2], &db) != SQLITE_OK ||
+            sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+            return 1;
+        printf("locked\n");
+        fflush(stdout);
+        sleep((unsigned)atoi(argv[3]));
+        sqlite3_close(db);
+        return 0;
+    }
     if (!test_tmpdir("test_store", dir, sizeof dir)) test_skip("no temporary directory");
     test_create();
     test_migrate_v1();
