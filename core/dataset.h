@@ -8,7 +8,7 @@
  * test samples the first M of the test file. Every loader checks sizes and magic numbers and
  * fails with a message naming the file and the problem.
  *
- * Memory: a dataset owns its arrays; dataset_free releases them. Not thread-safe to load, but
+ * Memory: a dataset owns its arrays; ds_free releases them. Not thread-safe to load, but
  * a loaded dataset is read-only and may be gathered from by several threads at once. */
 #ifndef AE_DATASET_H
 #define AE_DATASET_H
@@ -78,5 +78,25 @@ int ds_known(const char *name);
 
 /* The kind of a named dataset (DS_IMAGES or DS_SEQUENCES); 0 for unknown names. */
 int ds_kind_of(const char *name);
+
+/* The loaders behind ds_load, exposed for tests and fuzzing. Each expects *out zeroed, fills
+ * it (data, labels, class names, files read, sha256) and on failure leaves what it allocated
+ * for ds_free to release. n is the number of samples wanted (>= 1). */
+
+/* CIFAR-10 binary batches in dir: training = first n records over data_batch_1..5.bin in
+ * order, test = first n of test_batch.bin. Class names from batches.meta.txt when present. */
+int cifar_load(const char *dir, int split, int n, dataset *out, ae_err *err);
+
+/* "mnist" or "fashion-mnist" from dir: {train,t10k}-{images-idx3,labels-idx1}-ubyte, plain
+ * or with .gz (also the "train-images.idx3-ubyte" spelling). */
+int idx_load(const char *name, const char *dir, int split, int n, dataset *out, ae_err *err);
+
+/* The first n images and labels of an IDX image file (magic 0x00000803) and an IDX label
+ * file (magic 0x00000801), each plain or gzipped; labels must be below nclasses. */
+int idx_load_files(const char *images, const char *labels, int n, int nclasses, dataset *out,
+                   ae_err *err);
+
+/* The synthetic `sines` sequences (formulas in sines.c and the README). */
+int sines_generate(int split, const ds_options *opt, dataset *out, ae_err *err);
 
 #endif
