@@ -390,7 +390,7 @@ int termprobe_run(const termprobe_opts *o, termprobe_result *r, ae_err *err)
                  r->tmux_sixel ? "lists" : "lacks");
     } else if (r->da1_sixel) {
         r->graphics = TERMPROBE_SIXEL;
-        snprintf(r->why, sizeof r->why, "DA1 lists 4 (sixel)");
+        snprintf(r->why, sizeof r->why, "DA1 lists 4");
     } else {
         r->graphics = text_mode;
         if (tty_why[0])
