@@ -1,6 +1,7 @@
 /* act.c: bias and activation passes, fused (see layers.h), and the losses. */
 #include <math.h>
 
+#include "fastmath.h"
 #include "layers.h"
 
 void bias_act_forward(float *y, const float *b, long M, int N, int act)
@@ -14,10 +15,10 @@ void bias_act_forward(float *y, const float *b, long M, int N, int act)
             for (int j = 0; j < N; j++) r[j] = r[j] > 0 ? r[j] : 0;
             break;
         case ACT_SIGMOID:
-            for (int j = 0; j < N; j++) r[j] = sigmoidf(r[j]);
+            for (int j = 0; j < N; j++) r[j] = ae_sigmoidf(r[j]);
             break;
         case ACT_TANH:
-            for (int j = 0; j < N; j++) r[j] = tanhf(r[j]);
+            for (int j = 0; j < N; j++) r[j] = ae_tanhf(r[j]);
             break;
         default:
             break;

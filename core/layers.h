@@ -88,15 +88,4 @@ double loss_sae(const float *y, const float *t, long n);
 /* dy = scale * 2 * (y - t) */
 void loss_mse_grad(float *dy, const float *y, const float *t, long n, float scale);
 
-/* Numerically stable logistic function (branch on sign: exp never overflows). */
-static inline float sigmoidf(float x)
-{
-    if (x >= 0) {
-        float z = __builtin_expf(-x);
-        return 1.0f / (1.0f + z);
-    }
-    float z = __builtin_expf(x);
-    return z / (1.0f + z);
-}
-
 #endif

@@ -10,7 +10,53 @@
 #include <string.h>
 
 #include "blas.h"
+#include "fastmath.h"
 #include "layers.h"
+
+/* One sample's gates at one step: z (4H) pre-activations in, activated gates out; the new
+ * cell state, its tanh and the hidden state. Two loop bodies so that each vectorises. */
+static void cell_forward(float *restrict z, const float *restrict cprev, float *restrict c,
+                         float *restrict tc, float *restrict h, int H)
+{
+    float *zi = z, *zf = z + H, *zg = z + 2 * H, *zo = z + 3 * H;
+    if (cprev) {
+        for (int j = 0; j < H; j++) {
+            float ig = ae_sigmoidf(zi[j]), fg = ae_sigmoidf(zf[j]);
+            float gg = ae_tanhf(zg[j]), og = ae_sigmoidf(zo[j]);
+            float cv = ig * gg + fg * cprev[j], tcv = ae_tanhf(cv);
+            c[j] = cv, tc[j] = tcv, h[j] = og * tcv;
+            zi[j] = ig, zf[j] = fg, zg[j] = gg, zo[j] = og;
+        }
+    } else {
+        for (int j = 0; j < H; j++) {
+            float ig = ae_sigmoidf(zi[j]), fg = ae_sigmoidf(zf[j]);
+            float gg = ae_tanhf(zg[j]), og = ae_sigmoidf(zo[j]);
+            float cv = ig * gg, tcv = ae_tanhf(cv);
+            c[j] = cv, tc[j] = tcv, h[j] = og * tcv;
+            zi[j] = ig, zf[j] = fg, zg[j] = gg, zo[j] = og;
+        }
+    }
+}
+
+/* The same step backward: gates in z become d(pre-activation); dcarry is dc from the step
+ * after, replaced by dc for the step before. cprev NULL at the first step. */
+static void cell_backward(float *restrict z, const float *restrict cprev,
+                          const float *restrict tc, const float *restrict dh,
+                          float *restrict dcarry, int H)
+{
+    float *zi = z, *zf = z + H, *zg = z + 2 * H, *zo = z + 3 * H;
+    for (int j = 0; j < H; j++) {
+        float ig = zi[j], fg = zf[j], gg = zg[j], og = zo[j], tcv = tc[j];
+        float dct = dh[j] * og * (1 - tcv * tcv) + dcarry[j];
+        float dog = dh[j] * tcv;
+        float dfg = cprev ? dct * cprev[j] : 0.0f;
+        dcarry[j] = dct * fg;
+        zi[j] = dct * gg * ig * (1 - ig);
+        zf[j] = dfg * fg * (1 - fg);
+        zg[j] = dct * ig * (1 - gg * gg);
+        zo[j] = dog * og * (1 - og);
+    }
+}
 
 void lstm_forward(lstm_cache *cache, const float *x, int x_repeated, const float *wx,
                   const float *wh, const float *b, int T, int B, int IN, int H)
@@ -32,18 +78,9 @@ void lstm_forward(lstm_cache *cache, const float *x, int x_repeated, const float
         float *h = cache->h + (long)t * B * H;
         const float *cprev = t ? c - (long)B * H : NULL;
         if (t) blas_sgemm(0, 0, B, G, H, 1.0f, h - (long)B * H, H, wh, G, 1.0f, z, G);
-        for (int bb = 0; bb < B; bb++) {
-            float *zr = z + (long)bb * G;
-            for (int j = 0; j < H; j++) {
-                float ig = sigmoidf(zr[j]), fg = sigmoidf(zr[H + j]);
-                float gg = tanhf(zr[2 * H + j]), og = sigmoidf(zr[3 * H + j]);
-                long k = (long)bb * H + j;
-                float cv = ig * gg + (cprev ? fg * cprev[k] : 0.0f);
-                float tcv = tanhf(cv);
-                c[k] = cv, tc[k] = tcv, h[k] = og * tcv;
-                zr[j] = ig, zr[H + j] = fg, zr[2 * H + j] = gg, zr[3 * H + j] = og;
-            }
-        }
+        for (int bb = 0; bb < B; bb++)
+            cell_forward(z + (long)bb * G, cprev ? cprev + (long)bb * H : NULL, c + (long)bb * H,
+                         tc + (long)bb * H, h + (long)bb * H, H);
     }
 }
 
@@ -61,22 +98,9 @@ void lstm_backward(float *dx, float *dwx, float *dwh, float *db, float *dh, cons
         const float *c = cache->c + t * hstep, *tc = cache->tc + t * hstep;
         const float *cprev = t ? c - hstep : NULL;
         const float *dht = dh + t * hstep;
-        for (int bb = 0; bb < B; bb++) {
-            float *zr = z + (long)bb * G;
-            for (int j = 0; j < H; j++) {
-                long k = (long)bb * H + j;
-                float ig = zr[j], fg = zr[H + j], gg = zr[2 * H + j], og = zr[3 * H + j];
-                float tcv = tc[k];
-                float dct = dht[k] * og * (1 - tcv * tcv) + dcarry[k];
-                float dog = dht[k] * tcv;
-                float dig = dct * gg, dgg = dct * ig, dfg = cprev ? dct * cprev[k] : 0.0f;
-                dcarry[k] = dct * fg;
-                zr[j] = dig * ig * (1 - ig);
-                zr[H + j] = dfg * fg * (1 - fg);
-                zr[2 * H + j] = dgg * (1 - gg * gg);
-                zr[3 * H + j] = dog * og * (1 - og);
-            }
-        }
+        for (int bb = 0; bb < B; bb++)
+            cell_backward(z + (long)bb * G, cprev ? cprev + (long)bb * H : NULL,
+                          tc + (long)bb * H, dht + (long)bb * H, dcarry + (long)bb * H, H);
         /* dh(t-1) += dz(t) @ wh^T */
         if (t) blas_sgemm(0, 1, B, H, G, 1.0f, z, G, wh, G, 1.0f, dh + (t - 1) * hstep, H);
     }

@@ -19,6 +19,8 @@ typedef struct model_preset {
     const char *default_dataset;
     int latent, epochs, batch, train_n, test_n;
     double lr;
+    int flip;   /* train with random horizontal flips (images) */
+    int cosine; /* cosine learning-rate decay over the run instead of a constant rate */
     const char *summary; /* one line for --help and the TUI */
 } model_preset;
 

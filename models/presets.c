@@ -10,9 +10,15 @@
 #include "model.h"
 
 const model_preset model_presets[] = {
-    {"cnn", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3,
+    {"cnn", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 0, 0,
      "the seed's convolutional autoencoder (global average pooling before the latent)"},
-    {"lstm", DS_SEQUENCES, "sines", 20, 30, 32, 3200, 800, 1e-3,
+    {"cnn-flat", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 1,
+     "ours: the seed's layers with the 8x8x128 map flattened into the latent, trained with "
+     "random flips and a cosine learning-rate decay"},
+    {"cnn-deep", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 1,
+     "ours: three poolings to a 4x4x128 map flattened into the latent, a four-stage decoder, "
+     "random flips and a cosine learning-rate decay"},
+    {"lstm", DS_SEQUENCES, "sines", 20, 30, 32, 3200, 800, 1e-3, 0, 0,
      "the seed's LSTM sequence autoencoder"},
     {0},
 };
@@ -46,6 +52,55 @@ static int build_cnn(net *n, int latent, ae_err *err)
     return 0;
 }
 
+/* cnn-flat: as cnn, but Flatten instead of GlobalAveragePooling2D keeps where things are. */
+static int build_cnn_flat(net *n, int latent, ae_err *err)
+{
+    const net_shape in = n->input;
+    if (in.rank != 3) return ae_fail(err, "cnn-flat: needs images, not sequences");
+    if (in.h % 4 || in.w % 4 || in.h < 4 || in.w < 4)
+        return ae_fail(err, "cnn-flat: image height and width must be multiples of 4, got %dx%d",
+                       in.h, in.w);
+    int h = in.h / 4, w = in.w / 4;
+    if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 128, ACT_RELU, err) || net_add_flatten(n, err) ||
+        net_add_dense(n, latent, ACT_NONE, err))
+        return -1;
+    net_mark_latent(n);
+    if (net_add_dense(n, h * w * 128, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
+        net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, in.c, ACT_SIGMOID, err))
+        return -1;
+    return 0;
+}
+
+/* cnn-deep: one more pooling stage (H/8 x W/8 x 128 flattened) and a decoder with a
+ * convolution at every resolution. */
+static int build_cnn_deep(net *n, int latent, ae_err *err)
+{
+    const net_shape in = n->input;
+    if (in.rank != 3) return ae_fail(err, "cnn-deep: needs images, not sequences");
+    if (in.h % 8 || in.w % 8 || in.h < 8 || in.w < 8)
+        return ae_fail(err, "cnn-deep: image height and width must be multiples of 8, got %dx%d",
+                       in.h, in.w);
+    int h = in.h / 8, w = in.w / 8;
+    if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 128, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 128, ACT_RELU, err) || net_add_flatten(n, err) ||
+        net_add_dense(n, latent, ACT_NONE, err))
+        return -1;
+    net_mark_latent(n);
+    if (net_add_dense(n, h * w * 128, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
+        net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, 32, ACT_RELU, err) || net_add_convt(n, in.c, ACT_SIGMOID, err))
+        return -1;
+    return 0;
+}
+
 static int build_lstm(net *n, int latent, ae_err *err)
 {
     const net_shape in = n->input;
@@ -64,6 +119,8 @@ int model_build(net *n, const char *preset, int latent, ae_err *err)
 {
     if (latent < 1) return ae_fail(err, "%s: latent size must be at least 1", preset);
     if (!strcmp(preset, "cnn")) return build_cnn(n, latent, err);
+    if (!strcmp(preset, "cnn-flat")) return build_cnn_flat(n, latent, err);
+    if (!strcmp(preset, "cnn-deep")) return build_cnn_deep(n, latent, err);
     if (!strcmp(preset, "lstm")) return build_lstm(n, latent, err);
     return ae_fail(err, "unknown model '%s'", preset);
 }

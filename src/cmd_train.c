@@ -36,32 +36,34 @@ static void on_sigint(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: aetui train [--model M] [--dataset D] [--data-dir DIR] [--latent N]\n"
-            "                   [--epochs N] [--batch N] [--lr X] [--train N] [--test N]\n"
-            "                   [--seed N] [--threads N] [--clip X] [--json]\n\n"
-            "Trains an autoencoder and evaluates it on the test split after every epoch.\n\n"
-            "  --model M      ");
+    fprintf(f, "usage: aetui train [--model M] [--dataset D] [--data-dir DIR] [--latent N]\n"
+               "                   [--epochs N] [--batch N] [--lr X] [--train N] [--test N]\n"
+               "                   [--seed N] [--threads N] [--clip X] [--augment A]\n"
+            "                   [--schedule S] [--json]\n\n"
+               "Trains an autoencoder and evaluates it on the test split after every epoch.\n\n"
+               "  --model M      ");
     for (const model_preset *p = model_presets; p->name; p++)
         fprintf(f, "%s%s", p == model_presets ? "" : "|", p->name);
     fprintf(f, " (default cnn)\n");
     for (const model_preset *p = model_presets; p->name; p++)
         fprintf(f, "                   %-10s %s\n", p->name, p->summary);
-    fprintf(f,
-            "  --dataset D    cifar10|fashion-mnist|mnist|sines (cnn: cifar10 when found,\n"
-            "                 else fashion-mnist; lstm: sines)\n"
-            "  --data-dir DIR where the dataset files are (default: $AETUI_DATA,\n"
-            "                 ~/.local/share/aetui/datasets, /usr/share/datasets)\n"
-            "  --latent N     latent size (cnn 32, lstm 20)\n"
-            "  --epochs N     epochs (cnn 25, lstm 30)\n"
-            "  --batch N      batch size (32)\n"
-            "  --lr X         Adam learning rate (0.001)\n"
-            "  --train N      training samples, the first N (cnn 8000, lstm 3200)\n"
-            "  --test N       test samples, the first N (cnn 2000, lstm 800)\n"
-            "  --seed N       random seed for weights and data order (1)\n"
-            "  --threads N    worker threads (default: all cores)\n"
-            "  --clip X       clip the global gradient norm to X (default: off)\n"
-            "  --json         one JSON object per epoch and a summary on stdout\n");
+    fprintf(f, "  --dataset D    cifar10|fashion-mnist|mnist|sines (cnn: cifar10 when found,\n"
+               "                 else fashion-mnist; lstm: sines)\n"
+               "  --data-dir DIR where the dataset files are (default: $AETUI_DATA,\n"
+               "                 ~/.local/share/aetui/datasets, /usr/share/datasets)\n"
+               "  --latent N     latent size (cnn 32, lstm 20)\n"
+               "  --epochs N     epochs (cnn 25, lstm 30)\n"
+               "  --batch N      batch size (32)\n"
+               "  --lr X         Adam learning rate (0.001)\n"
+               "  --train N      training samples, the first N (cnn 8000, lstm 3200)\n"
+               "  --test N       test samples, the first N (cnn 2000, lstm 800)\n"
+               "  --seed N       random seed for weights and data order (1)\n"
+               "  --threads N    worker threads (default: all cores)\n"
+               "  --clip X       clip the global gradient norm to X (default: off)\n"
+            "  --augment A    flip|none: random horizontal flips of training images\n"
+            "                 (default: the model's; cnn-flat and cnn-deep flip)\n"
+            "  --schedule S   constant|cosine learning rate (default: the model's)\n"
+               "  --json         one JSON object per epoch and a summary on stdout\n");
 }
 
 typedef struct progress {
@@ -76,8 +78,10 @@ static void fmt_eta(double s, char *out, size_t len)
 {
     if (!(s >= 0) || s > 359999) s = 0;
     long t = (long)(s + 0.5);
-    if (t >= 3600) snprintf(out, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-    else snprintf(out, len, "%ld:%02ld", t / 60, t % 60);
+    if (t >= 3600)
+        snprintf(out, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(out, len, "%ld:%02ld", t / 60, t % 60);
 }
 
 static int p_start(void *ctx, const train_info *info, ae_err *err)
@@ -152,21 +156,27 @@ static const char *find_model(int argc, char **argv)
 
 int cmd_train(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},   {"dataset", required_argument, 0, 'd'},
-        {"data-dir", required_argument, 0, 'D'}, {"latent", required_argument, 0, 'l'},
-        {"epochs", required_argument, 0, 'e'},  {"batch", required_argument, 0, 'b'},
-        {"lr", required_argument, 0, 'r'},      {"train", required_argument, 0, 'n'},
-        {"test", required_argument, 0, 't'},    {"seed", required_argument, 0, 's'},
-        {"threads", required_argument, 0, 'j'}, {"clip", required_argument, 0, 'c'},
-        {"json", no_argument, 0, 'J'},          {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"model", required_argument, 0, 'm'},
+                                         {"dataset", required_argument, 0, 'd'},
+                                         {"data-dir", required_argument, 0, 'D'},
+                                         {"latent", required_argument, 0, 'l'},
+                                         {"epochs", required_argument, 0, 'e'},
+                                         {"batch", required_argument, 0, 'b'},
+                                         {"lr", required_argument, 0, 'r'},
+                                         {"train", required_argument, 0, 'n'},
+                                         {"test", required_argument, 0, 't'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"threads", required_argument, 0, 'j'},
+                                         {"clip", required_argument, 0, 'c'},
+                                         {"json", no_argument, 0, 'J'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     const char *C = "train";
     train_config cfg;
     ae_err err;
     const char *model = find_model(argc, argv);
     if (train_config_defaults(&cfg, model, &err)) {
-        cli_usage(C, "--model: %s (one of:%s%s)", err.msg, " cnn,", " lstm");
+        cli_usage(C, "--model: %s (aetui train --help lists the models)", err.msg);
         return CLI_USAGE;
     }
     int json = 0, opt;
@@ -213,6 +223,16 @@ int cmd_train(int argc, char **argv)
         case 'J':
             json = 1;
             break;
+        case 'A':
+            if (strcmp(optarg, "flip") && strcmp(optarg, "none"))
+                return cli_usage(C, "--augment: expected flip or none, got '%s'", optarg);
+            cfg.flip = !strcmp(optarg, "flip");
+            break;
+        case 'S':
+            if (strcmp(optarg, "cosine") && strcmp(optarg, "constant"))
+                return cli_usage(C, "--schedule: expected constant or cosine, got '%s'", optarg);
+            cfg.cosine = !strcmp(optarg, "cosine");
+            break;
         case 'h':
             usage(stdout);
             return CLI_OK;
@@ -255,10 +275,10 @@ int cmd_train(int argc, char **argv)
                "\"params\":%ld,\"test_mse\":%.8g,\"test_mae\":%.8g,\"best_epoch\":%d,"
                "\"best_test_loss\":%.8g,\"train_seconds\":%.3f,\"samples_per_sec\":%.1f,"
                "\"message\":",
-               res.status, cfg.model, p.dataset, cfg.latent, cfg.epochs, res.epochs_done,
-               cfg.batch, cfg.lr, cfg.train_n, cfg.test_n, (unsigned long long)cfg.seed,
-               cfg.threads, res.params, res.test_mse, res.test_mae, res.best_epoch,
-               res.best_test_loss, res.train_seconds, res.samples_per_sec);
+               res.status, cfg.model, p.dataset, cfg.latent, cfg.epochs, res.epochs_done, cfg.batch,
+               cfg.lr, cfg.train_n, cfg.test_n, (unsigned long long)cfg.seed, cfg.threads,
+               res.params, res.test_mse, res.test_mae, res.best_epoch, res.best_test_loss,
+               res.train_seconds, res.samples_per_sec);
         cli_json_str(stdout, res.message);
         printf("}\n");
     }

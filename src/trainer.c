@@ -24,7 +24,7 @@
 #include "workers.h"
 
 /* Random streams of a seed: one each for initial weights and the data order. */
-enum { STREAM_INIT = 1, STREAM_ORDER = 2 };
+enum { STREAM_INIT = 1, STREAM_ORDER = 2, STREAM_AUGMENT = 3 };
 
 int train_config_defaults(train_config *cfg, const char *model, ae_err *err)
 {
@@ -34,6 +34,7 @@ int train_config_defaults(train_config *cfg, const char *model, ae_err *err)
     snprintf(cfg->model, sizeof cfg->model, "%s", p->name);
     cfg->latent = p->latent, cfg->epochs = p->epochs, cfg->batch = p->batch;
     cfg->train_n = p->train_n, cfg->test_n = p->test_n, cfg->lr = p->lr;
+    cfg->flip = p->flip, cfg->cosine = p->cosine;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     cfg->threads = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
     cfg->seed = 1;
@@ -104,6 +105,7 @@ typedef struct job {
     const int *idx; /* the batch's sample indices */
     int B, nthreads, backward, latent_only;
     float **xbuf;   /* per-thread input buffers (batch_cap samples) */
+    const unsigned char *flip; /* per batch sample: mirror it (training only), or NULL */
     double *sse, *sae;
     float *latents; /* when latent_only: (B, latent) output rows */
 } job;
@@ -112,6 +114,24 @@ static void slice_of(const job *j, int part, int *b0, int *nb)
 {
     *b0 = (int)((long)j->B * part / j->nthreads);
     *nb = (int)((long)j->B * (part + 1) / j->nthreads) - *b0;
+}
+
+/* Mirrors the flagged images (NHWC) left to right, in place. */
+static void flip_images(float *x, const unsigned char *flag, int nb, const dataset *ds)
+{
+    const int W = ds->w, C = ds->c;
+    for (int k = 0; k < nb; k++) {
+        if (!flag[k]) continue;
+        for (int y = 0; y < ds->h; y++) {
+            float *row = x + ((long)k * ds->h + y) * W * C;
+            for (int a = 0, b = W - 1; a < b; a++, b--)
+                for (int c = 0; c < C; c++) {
+                    float t = row[a * C + c];
+                    row[a * C + c] = row[b * C + c];
+                    row[b * C + c] = t;
+                }
+        }
+    }
 }
 
 static void run_part(void *ctx, int part)
@@ -126,6 +146,7 @@ static void run_part(void *ctx, int part)
     }
     float *x = j->xbuf[part];
     ds_gather(j->ds, j->idx + b0, nb, x);
+    if (j->flip) flip_images(x, j->flip + b0, nb, j->ds);
     if (j->latent_only) {
         const float *z = net_forward(j->n, part, x, nb, j->n->latent_layer);
         int L = net_latent_size(j->n);
@@ -199,6 +220,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     workers *wk = NULL;
     int *order = NULL, *test_order = NULL, started = 0, rc = -1, nthreads = cfg.threads;
     float **xbuf = NULL, *batch_losses = NULL;
+    unsigned char *flips = NULL;
     double *sums = NULL;
 
     if (train_config_resolve(&cfg, err) || train_config_check(&cfg, err)) goto out;
@@ -217,6 +239,9 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     rng r_init, r_order;
     rng_seed_stream(&r_init, cfg.seed, STREAM_INIT);
     rng_seed_stream(&r_order, cfg.seed, STREAM_ORDER);
+    rng r_aug;
+    rng_seed_stream(&r_aug, cfg.seed, STREAM_AUGMENT);
+    int do_flip = cfg.flip && tr.kind == DS_IMAGES;
     if (net_init_params(&n, &r_init, err)) goto out;
 
     blas_set_threads(1);
@@ -227,7 +252,8 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     xbuf = calloc((size_t)nthreads, sizeof(float *));
     batch_losses = malloc(sizeof(float) * nbatches);
     sums = calloc(2 * (size_t)nthreads, sizeof(double));
-    if (!order || !test_order || !xbuf || !batch_losses || !sums) {
+    flips = malloc((size_t)cfg.batch);
+    if (!order || !test_order || !xbuf || !batch_losses || !sums || !flips) {
         ae_fail(err, "out of memory");
         goto out;
     }
@@ -251,13 +277,14 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
 
     adam opt;
     adam_init(&opt, cfg.lr);
-    job j = {&n, &tr, NULL, 0, nthreads, 1, 0, xbuf, sums, sums + nthreads, NULL};
+    job j = {.n = &n, .ds = &tr, .nthreads = nthreads, .backward = 1, .xbuf = xbuf,
+             .sse = sums, .sae = sums + nthreads};
     res->best_test_loss = INFINITY;
     double train_time = 0;
     long samples = 0;
     snprintf(res->status, sizeof res->status, "finished");
     for (int ep = 1; ep <= cfg.epochs; ep++) {
-        double t0 = now(), sse_sum = 0, sae_sum = 0, loss_sum = 0;
+        double t0 = now(), sae_sum = 0, loss_sum = 0;
         long ep_samples = 0;
         int done = 0;
         rng_shuffle(&r_order, order, tr.n);
@@ -271,7 +298,16 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
             j.ds = &tr, j.backward = 1;
             j.idx = order + (long)b * cfg.batch;
             j.B = tr.n - b * cfg.batch < cfg.batch ? tr.n - b * cfg.batch : cfg.batch;
+            if (do_flip) {
+                for (int k = 0; k < j.B; k++) flips[k] = (unsigned char)(rng_next(&r_aug) >> 63);
+                j.flip = flips;
+            }
+            if (cfg.cosine) { /* decay to zero over all the run's steps */
+                double progress = (double)((long)(ep - 1) * nbatches + b) / ((long)cfg.epochs * nbatches);
+                opt.lr = cfg.lr * 0.5 * (1 + cos(3.14159265358979323846 * progress));
+            }
             workers_run(wk, run_part, &j);
+            j.flip = NULL;
             double sse = 0, sae = 0;
             for (int t = 0; t < nthreads; t++) sse += sums[t], sae += sums[nthreads + t];
             double loss = sse / ((double)j.B * tr.dim);
@@ -287,7 +323,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
             adam_step(&opt, n.params, n.grads, n.m, n.v, n.nparams, cfg.clip);
             batch_losses[b] = (float)loss;
             loss_sum += loss;
-            sse_sum += sse, sae_sum += sae;
+            sae_sum += sae;
             ep_samples += j.B;
             done = b + 1;
             if (obs && obs->on_batch) obs->on_batch(obs->ctx, ep, b + 1, nbatches, (float)loss,
@@ -297,7 +333,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
         train_time += secs, samples += ep_samples;
         if (!strcmp(res->status, "diverged") || done == 0) break;
         train_epoch e = {ep, loss_sum / done, sae_sum / ((double)ep_samples * tr.dim), 0, 0,
-                         secs, ep_samples / (secs > 0 ? secs : 1e-9), cfg.lr};
+                         secs, ep_samples / (secs > 0 ? secs : 1e-9), opt.lr};
         j.ds = &te, j.backward = 0;
         evaluate(wk, &j, test_order, &e.test_loss, &e.test_mae);
         if (!isfinite(e.test_loss)) {
@@ -342,7 +378,7 @@ out:
     if (started && obs && obs->on_end) obs->on_end(obs->ctx, res);
     if (xbuf)
         for (int t = 0; t < nthreads; t++) free(xbuf[t]);
-    free(xbuf), free(order), free(test_order), free(batch_losses), free(sums);
+    free(xbuf), free(order), free(test_order), free(batch_losses), free(sums), free(flips);
     workers_stop(wk);
     net_free(&n);
     ds_free(&tr), ds_free(&te);

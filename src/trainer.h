@@ -24,6 +24,8 @@ typedef struct train_config {
     double lr;   /* Adam learning rate */
     double clip; /* global gradient-norm clip, 0 = off */
     uint64_t seed;
+    int flip;   /* random horizontal flips of training images */
+    int cosine; /* cosine learning-rate decay (else constant) */
 } train_config;
 
 /* The seed's defaults for a model preset (dataset left "" for the CLI to resolve). */
