@@ -457,6 +457,11 @@ int store_open(store **out, const char *path, int flags, ae_err *err)
         goto fail;
     }
     st->version = (int)id.version;
+    if (!st->readonly && sqlite3_db_readonly(st->db, "main") == 1) {
+        snprintf(st->notice, sizeof st->notice, "%s: the file is not writable; opened read-only",
+                 path);
+        st->readonly = 1;
+    }
     if (id.version > STORE_SCHEMA_VERSION) {
         snprintf(st->notice, sizeof st->notice,
                  "%s: schema version %lld is newer than this aetui knows (%d); opened read-only "

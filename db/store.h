@@ -153,8 +153,10 @@ typedef struct store_summary {
     double best_test_loss, test_mse, test_mae, train_loss, seconds, samples_per_sec;
 } store_summary;
 
-typedef struct store_row { /* one line of a listing */
-    store_run run;
+typedef struct store_row { /* one line of a listing: the run's few columns a listing shows */
+    int64_t id, parent;
+    char name[128], model[24], dataset[32], status[16], message[256];
+    double created, finished;
     store_summary sum;
     char tags[256]; /* comma-separated */
     int sort_is_text;

@@ -420,7 +420,6 @@ static void read_run(sqlite3_stmt *s, int c, store_run *r)
     store_col_text(s, c + 18, r->checkpoint, sizeof r->checkpoint);
     store_col_text(s, c + 19, r->notes, sizeof r->notes);
 }
-enum { RUN_NCOLS = 20 };
 
 static void read_summary(sqlite3_stmt *s, int c, store_summary *m)
 {
@@ -643,7 +642,8 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
     else
         snprintf(order, sizeof order, "(%s IS NULL), %s %s, r.id %s", expr, expr, dir, dir);
     snprintf(sql, sizeof sql,
-             "SELECT " RUN_COLS ", s.epochs, s.best_epoch, s.best_test_loss, s.test_mse,"
+             "SELECT r.id, r.parent, r.name, r.model, r.dataset, r.status, r.message, r.created,"
+             " r.finished, s.epochs, s.best_epoch, s.best_test_loss, s.test_mse,"
              " s.test_mae, s.train_loss, s.seconds, s.samples_per_sec,"
              " (SELECT group_concat(tag, ',') FROM (SELECT tag FROM tags t WHERE t.run = r.id"
              "  ORDER BY tag)), %s"
@@ -666,13 +666,20 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (grow((void **)&a, cnt, &cap, sizeof *a)) break;
         store_row *row = &a[cnt++];
-        memset(row, 0, sizeof *row);
-        read_run(s, 0, &row->run);
-        read_summary(s, RUN_NCOLS, &row->sum);
-        store_col_text(s, RUN_NCOLS + 8, row->tags, sizeof row->tags);
-        row->sort_num = store_col_num(s, RUN_NCOLS + 9);
-        row->sort_is_text = sqlite3_column_type(s, RUN_NCOLS + 10) != SQLITE_NULL;
-        store_col_text(s, RUN_NCOLS + 10, row->sort_text, sizeof row->sort_text);
+        row->id = sqlite3_column_int64(s, 0);
+        row->parent = sqlite3_column_int64(s, 1);
+        store_col_text(s, 2, row->name, sizeof row->name);
+        store_col_text(s, 3, row->model, sizeof row->model);
+        store_col_text(s, 4, row->dataset, sizeof row->dataset);
+        store_col_text(s, 5, row->status, sizeof row->status);
+        store_col_text(s, 6, row->message, sizeof row->message);
+        row->created = sqlite3_column_double(s, 7);
+        row->finished = sqlite3_column_double(s, 8);
+        read_summary(s, 9, &row->sum);
+        store_col_text(s, 17, row->tags, sizeof row->tags);
+        row->sort_num = store_col_num(s, 18);
+        row->sort_is_text = sqlite3_column_type(s, 19) != SQLITE_NULL;
+        store_col_text(s, 19, row->sort_text, sizeof row->sort_text);
     }
     if (rc != SQLITE_DONE) {
         free(a);

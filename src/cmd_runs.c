@@ -38,7 +38,7 @@ static void print_json(const store_row *rows, int n, const char *sort_param)
 {
     printf("[");
     for (int i = 0; i < n; i++) {
-        const store_run *r = &rows[i].run;
+        const store_row *r = &rows[i];
         const store_summary *s = &rows[i].sum;
         printf("%s\n  {\"id\": %lld, \"parent\": ", i ? "," : "", (long long)r->id);
         if (r->parent)
@@ -118,7 +118,7 @@ static void print_table(const store_row *rows, int n, const char *sort_param)
     for (int c = 0; c < ncol; c++) snprintf(CELL(0, c), sizeof(cell), "%s", head[c]);
     if (sort_param) scli_visible(sort_param, 16, CELL(0, ncol), sizeof(cell));
     for (int i = 0; i < n; i++) {
-        const store_run *r = &rows[i].run;
+        const store_row *r = &rows[i];
         const store_summary *s = &rows[i].sum;
         cell *row = &CELL(i + 1, 0);
         snprintf(row[0], sizeof(cell), "%lld", (long long)r->id);

@@ -291,26 +291,26 @@ static void test_sort_params(void)
     store_filter f = {.sort = "latent"};
     CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 3, "list: %s", err.msg);
     if (n == 3)
-        CHECK(rows[0].run.id == b && rows[1].run.id == a && rows[2].run.id == c,
-              "latent ascending numerically: %lld %lld %lld", (long long)rows[0].run.id,
-              (long long)rows[1].run.id, (long long)rows[2].run.id);
+        CHECK(rows[0].id == b && rows[1].id == a && rows[2].id == c,
+              "latent ascending numerically: %lld %lld %lld", (long long)rows[0].id,
+              (long long)rows[1].id, (long long)rows[2].id);
     free(rows);
     f.sort = "-lr";
     CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 3, "list: %s", err.msg);
     if (n == 3)
-        CHECK(rows[0].run.id == c && rows[1].run.id == a && rows[2].run.id == b &&
+        CHECK(rows[0].id == c && rows[1].id == a && rows[2].id == b &&
                   fabs(rows[0].sort_num - 1e-2) < 1e-12,
               "lr descending");
     free(rows);
     f = (store_filter){.model = "lstm"};
-    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 2 && rows[0].run.id == b,
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 2 && rows[0].id == b,
           "model filter, newest first");
     free(rows);
     f = (store_filter){.sort = "bogus"};
     CHECK(store_runs_list(st, &f, &rows, &n, &err) == -1 && strstr(err.msg, "unknown sort"),
           "unknown column: %s", err.msg);
     f = (store_filter){.limit = 1, .sort = "id"};
-    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 1 && rows[0].run.id == a, "limit");
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 1 && rows[0].id == a, "limit");
     free(rows);
     store_close(st);
 }
@@ -415,7 +415,7 @@ static void test_things(void)
     free(tags);
     store_filter f = {.tag = "best"};
     store_row *rows;
-    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 1 && rows[0].run.id == id &&
+    CHECK(store_runs_list(st, &f, &rows, &n, &err) == 0 && n == 1 && rows[0].id == id &&
               !strcmp(rows[0].tags, "a,best"),
           "tag filter");
     free(rows);
