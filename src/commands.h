@@ -14,5 +14,7 @@ int cmd_rm(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_untag(int argc, char **argv);
 int cmd_note(int argc, char **argv);
+/* Latent analysis (issue 6): PCA or t-SNE layout of a .npy matrix as CSV. */
+int cmd_embed(int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ static const command commands[] = {
     {"tag", cmd_tag, 0, "add tags to a run (tag RUN TAG...)"},
     {"untag", cmd_untag, 0, "remove tags from a run (untag RUN TAG...)"},
     {"note", cmd_note, 0, "set a run's notes (note RUN TEXT)"},
+    {"embed", cmd_embed, 1, "2-D layout of a .npy matrix by PCA or t-SNE, as CSV"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,277 @@
+/* cmd_embed.c: `aetui embed`, a 2-D layout of a matrix's rows (PCA or t-SNE) as CSV.
+ *
+ * The idea: three small steps with a plain struct between them, so that another source of
+ * points is one more loader. load_npy() reads --input (and --labels) into an embed_points;
+ * embed_compute() runs PCA or t-SNE on it (t-SNE reporting progress on stderr through its
+ * publication callback); write_csv() writes `x,y,label`. The `aetui embed RUN` form (a run's
+ * stored test-set latent vectors) will be a load_run() beside load_npy(), reading the store;
+ * until then it is refused with a message. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "npy.h"
+#include "pca.h"
+#include "tsne.h"
+
+static const char embed_help[] =
+    "usage: aetui embed --input X.npy [--labels L.npy] --method pca|tsne [--perplexity P]\n"
+    "                   [--iterations N] [--seed S] [--threads N] [--quiet] --out Y.csv\n"
+    "\n"
+    "Lays the rows of a matrix out in two dimensions and writes them as CSV with a header:\n"
+    "x,y,label (label empty when no labels are given).\n"
+    "\n"
+    "  --input X.npy     float32 or float64 array, N x D, C order\n"
+    "  --labels L.npy    integer class labels, N values (int64, int32, int16, int8, uint8)\n"
+    "  --method M        pca (first two principal components) or tsne (Barnes-Hut t-SNE)\n"
+    "  --perplexity P    t-SNE perplexity (default 30, lowered for small N; at most (N-1)/3)\n"
+    "  --iterations N    t-SNE iterations (default 1000)\n"
+    "  --seed S          t-SNE seed (used by the random initialisation only; PCA start is\n"
+    "                    deterministic)\n"
+    "  --threads N       t-SNE threads (default 2); the layout does not depend on it\n"
+    "  --quiet           no progress on stderr\n"
+    "  --out Y.csv       the output file\n"
+    "\n"
+    "aetui embed RUN ... (a recorded run's latent vectors) is not available yet.\n";
+
+enum { METHOD_NONE, METHOD_PCA, METHOD_TSNE };
+
+typedef struct embed_opts {
+    const char *input, *labels, *out, *run;
+    int method, iterations, threads, quiet;
+    double perplexity;
+    uint64_t seed;
+} embed_opts;
+
+/* The points to lay out: n rows of d floats, and labels (NULL when unknown). */
+typedef struct embed_points {
+    int n, d;
+    float *x;
+    int32_t *labels;
+} embed_points;
+
+static void points_free(embed_points *p)
+{
+    free(p->x);
+    free(p->labels);
+    memset(p, 0, sizeof *p);
+}
+
+/* --input and --labels. Returns a CLI status. */
+static int load_npy(const embed_opts *o, embed_points *pts)
+{
+    ae_err err = {{0}};
+    npy_array a, l;
+    memset(pts, 0, sizeof *pts);
+    if (npy_read(o->input, NPY_FLOAT, &a, &err)) return cli_usage("embed", "%s", err.msg);
+    if (a.ndim != 2 || a.shape[0] > 100000000 || a.shape[1] > 100000000) {
+        npy_free(&a);
+        return cli_usage("embed", "%s: expected a 2-D array (N x D), got %d dimensions", o->input,
+                         a.ndim);
+    }
+    pts->n = (int)a.shape[0];
+    pts->d = (int)a.shape[1];
+    pts->x = a.data; /* taken over */
+    if (pts->n < 2 || pts->d < 1) {
+        points_free(pts);
+        return cli_usage("embed", "%s: need at least 2 rows and 1 column, got %lld x %lld",
+                         o->input, (long long)a.shape[0], (long long)a.shape[1]);
+    }
+    if (!o->labels) return CLI_OK;
+    if (npy_read(o->labels, NPY_LABELS, &l, &err)) {
+        points_free(pts);
+        return cli_usage("embed", "%s", err.msg);
+    }
+    if (l.count != pts->n || (l.ndim != 1 && !(l.ndim == 2 && l.shape[1] == 1))) {
+        npy_free(&l);
+        points_free(pts);
+        return cli_usage("embed", "%s: expected %d labels (a 1-D array), got %lld", o->labels,
+                         pts->n, (long long)l.count);
+    }
+    pts->labels = l.data;
+    return CLI_OK;
+}
+
+typedef struct progress {
+    int quiet, last_phase, last_it;
+} progress;
+
+static void on_publish(void *user, const tsne_status *st, const float *xy)
+{
+    progress *pr = user;
+    if (pr->quiet) return;
+    static const char *names[] = {"",     "nearest neighbours", "affinities", "optimising",
+                                  "done", "cancelled",          "failed"};
+    int phase_changed = st->phase != pr->last_phase;
+    if (st->phase == TSNE_OPTIMISING && !phase_changed && st->iteration - pr->last_it < 100) return;
+    pr->last_phase = st->phase;
+    pr->last_it = st->iteration;
+    if (st->phase == TSNE_OPTIMISING || st->phase == TSNE_DONE) {
+        fprintf(stderr, "aetui embed: t-SNE iteration %d/%d", st->iteration, st->iterations);
+        if (!isnan(st->kl)) fprintf(stderr, ", KL %.4f", st->kl);
+        fprintf(stderr, " (%.1f s)%s\n", st->elapsed_s, st->phase == TSNE_DONE ? " done" : "");
+    } else if (st->phase > 0 && st->phase < 7) {
+        fprintf(stderr, "aetui embed: t-SNE %s (%.1f s)\n", names[st->phase], st->elapsed_s);
+    }
+}
+
+/* The layout of pts into xy (n x 2). Returns a CLI status. */
+static int embed_compute(const embed_opts *o, const embed_points *pts, float *xy)
+{
+    ae_err err = {{0}};
+    int n = pts->n, d = pts->d;
+    if (o->method == METHOD_PCA) {
+        pca p;
+        int k = d < 2 ? d : 2;
+        float *z = malloc((size_t)n * k * sizeof *z);
+        if (!z) return cli_fail("embed", "out of memory");
+        if (pca_fit(&p, pts->x, n, d, k, &err) || pca_project(&p, pts->x, n, z, &err)) {
+            free(z);
+            return cli_usage("embed", "%s: %s", o->input, err.msg);
+        }
+        if (!o->quiet)
+            fprintf(stderr, "aetui embed: PCA, explained variance %.4f + %.4f\n", p.ratio[0],
+                    k > 1 ? p.ratio[1] : 0.0);
+        for (int i = 0; i < n; i++) {
+            xy[2 * i] = z[(size_t)i * k];
+            xy[2 * i + 1] = k > 1 ? z[(size_t)i * k + 1] : 0.0f;
+        }
+        pca_free(&p);
+        free(z);
+        return CLI_OK;
+    }
+    tsne_params tp;
+    memset(&tp, 0, sizeof tp);
+    tp.perplexity = o->perplexity;
+    tp.iterations = o->iterations;
+    tp.threads = o->threads;
+    tp.seed = o->seed;
+    progress pr = {o->quiet, -1, 0};
+    tp.on_publish = on_publish;
+    tp.user = &pr;
+    tsne *t = tsne_create(pts->x, n, d, &tp, &err);
+    if (!t) return cli_usage("embed", "%s: %s", o->input, err.msg);
+    if (!o->quiet)
+        fprintf(stderr, "aetui embed: t-SNE of %d x %d, perplexity %g, %d threads\n", n, d,
+                tsne_perplexity(t), o->threads ? o->threads : 2);
+    int rc = tsne_run(t, &err);
+    if (rc == 0) tsne_snapshot(t, xy, NULL);
+    tsne_free(t);
+    if (rc) return cli_fail("embed", "%s", rc < 0 ? err.msg : "cancelled");
+    return CLI_OK;
+}
+
+static int write_csv(const char *path, const float *xy, const int32_t *labels, int n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return cli_fail("embed", "%s: cannot create: %m", path);
+    fputs("x,y,label\n", f);
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%.9g,%.9g,", xy[2 * i], xy[2 * i + 1]);
+        if (labels) fprintf(f, "%d", labels[i]);
+        fputc('\n', f);
+    }
+    if (ferror(f) | fclose(f)) return cli_fail("embed", "%s: write error", path);
+    return CLI_OK;
+}
+
+int cmd_embed(int argc, char **argv)
+{
+    static const struct option opts[] = {{"input", required_argument, 0, 'i'},
+                                         {"labels", required_argument, 0, 'l'},
+                                         {"method", required_argument, 0, 'm'},
+                                         {"perplexity", required_argument, 0, 'p'},
+                                         {"iterations", required_argument, 0, 'n'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    embed_opts o;
+    memset(&o, 0, sizeof o);
+    int c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'i':
+            o.input = optarg;
+            break;
+        case 'l':
+            o.labels = optarg;
+            break;
+        case 'o':
+            o.out = optarg;
+            break;
+        case 'q':
+            o.quiet = 1;
+            break;
+        case 'm':
+            if (!strcmp(optarg, "pca"))
+                o.method = METHOD_PCA;
+            else if (!strcmp(optarg, "tsne"))
+                o.method = METHOD_TSNE;
+            else
+                return cli_usage("embed", "--method: '%s' is not pca or tsne", optarg);
+            break;
+        case 'p':
+            if (cli_double("embed", "--perplexity", optarg, 1e-3, 1e6, &o.perplexity))
+                return CLI_USAGE;
+            break;
+        case 'n':
+            if (cli_int("embed", "--iterations", optarg, 1, 1000000, &o.iterations))
+                return CLI_USAGE;
+            break;
+        case 's':
+            if (cli_u64("embed", "--seed", optarg, &o.seed)) return CLI_USAGE;
+            break;
+        case 't':
+            if (cli_int("embed", "--threads", optarg, 1, 64, &o.threads)) return CLI_USAGE;
+            break;
+        case 'h':
+            fputs(embed_help, stdout);
+            return CLI_OK;
+        case ':':
+            return cli_usage("embed", "%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage("embed", "unknown option '%s' (see aetui embed --help)",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind < argc) o.run = argv[optind++];
+    if (optind < argc)
+        return cli_usage("embed", "unexpected argument '%s' (see aetui embed --help)",
+                         argv[optind]);
+    if (o.run)
+        return cli_usage("embed",
+                         "embedding a recorded run (embed %s) is not available yet; "
+                         "export its latent vectors and use --input X.npy",
+                         o.run);
+    if (!o.input) return cli_usage("embed", "--input X.npy is required (see aetui embed --help)");
+    if (o.method == METHOD_NONE) return cli_usage("embed", "--method pca|tsne is required");
+    if (!o.out) return cli_usage("embed", "--out Y.csv is required");
+    if (o.method == METHOD_PCA && (o.perplexity || o.iterations))
+        return cli_usage("embed", "--perplexity and --iterations are for --method tsne");
+
+    embed_points pts;
+    int rc = load_npy(&o, &pts);
+    if (rc) return rc;
+    float *xy = malloc((size_t)2 * pts.n * sizeof *xy);
+    if (!xy) {
+        points_free(&pts);
+        return cli_fail("embed", "out of memory for %d points", pts.n);
+    }
+    double t0 = cli_now();
+    rc = embed_compute(&o, &pts, xy);
+    if (rc == CLI_OK) rc = write_csv(o.out, xy, pts.labels, pts.n);
+    if (rc == CLI_OK && !o.quiet)
+        fprintf(stderr, "aetui embed: %d points in %.2f s -> %s\n", pts.n, cli_now() - t0, o.out);
+    free(xy);
+    points_free(&pts);
+    return rc;
+}
