@@ -16,6 +16,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "model.h"
+#include "store_cli.h"
+#include "train_record.h"
 #include "trainer.h"
 
 static train_control *g_ctl; /* for the signal handler */
@@ -39,7 +41,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: aetui train [--model M] [--dataset D] [--data-dir DIR] [--latent N]\n"
                "                   [--epochs N] [--batch N] [--lr X] [--train N] [--test N]\n"
                "                   [--seed N] [--threads N] [--clip X] [--augment A]\n"
-            "                   [--schedule S] [--json]\n\n"
+               "                   [--schedule S] [--json] [--db PATH] [--no-record]\n\n"
                "Trains an autoencoder and evaluates it on the test split after every epoch.\n\n"
                "  --model M      ");
     for (const model_preset *p = model_presets; p->name; p++)
@@ -60,10 +62,13 @@ static void usage(FILE *f)
                "  --seed N       random seed for weights and data order (1)\n"
                "  --threads N    worker threads (default: all cores)\n"
                "  --clip X       clip the global gradient norm to X (default: off)\n"
-            "  --augment A    flip|none: random horizontal flips of training images\n"
-            "                 (default: the model's; cnn-flat and cnn-deep flip)\n"
-            "  --schedule S   constant|cosine learning rate (default: the model's)\n"
-               "  --json         one JSON object per epoch and a summary on stdout\n");
+               "  --augment A    flip|none: random horizontal flips of training images\n"
+               "                 (default: the model's; cnn-flat and cnn-deep flip)\n"
+               "  --schedule S   constant|cosine learning rate (default: the model's)\n"
+               "  --json         one JSON object per epoch and a summary on stdout\n"
+               "  --db PATH      the run store (default: $AETUI_DB, else\n"
+               "                 ~/.local/share/aetui/aetui.db)\n"
+               "  --no-record    do not record the run in the store\n");
 }
 
 typedef struct progress {
@@ -170,6 +175,10 @@ int cmd_train(int argc, char **argv)
                                          {"clip", required_argument, 0, 'c'},
                                          {"json", no_argument, 0, 'J'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"augment", required_argument, 0, 'A'},
+                                         {"schedule", required_argument, 0, 'S'},
+                                         {"db", required_argument, 0, 'B'},
+                                         {"no-record", no_argument, 0, 'N'},
                                          {0, 0, 0, 0}};
     const char *C = "train";
     train_config cfg;
@@ -179,7 +188,8 @@ int cmd_train(int argc, char **argv)
         cli_usage(C, "--model: %s (aetui train --help lists the models)", err.msg);
         return CLI_USAGE;
     }
-    int json = 0, opt;
+    int json = 0, opt, record = 1;
+    const char *opt_db = NULL;
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -223,6 +233,12 @@ int cmd_train(int argc, char **argv)
         case 'J':
             json = 1;
             break;
+        case 'B':
+            opt_db = optarg;
+            break;
+        case 'N':
+            record = 0;
+            break;
         case 'A':
             if (strcmp(optarg, "flip") && strcmp(optarg, "none"))
                 return cli_usage(C, "--augment: expected flip or none, got '%s'", optarg);
@@ -248,7 +264,28 @@ int cmd_train(int argc, char **argv)
     if (train_config_check(&cfg, &err)) return cli_usage(C, "%s", err.msg);
 
     progress p = {&cfg, json, isatty(2), cfg.epochs, 0, 0, 0, 0, ""};
-    train_observer obs = {&p, p_start, p_batch, p_epoch, NULL};
+    const train_observer printer = {&p, p_start, p_batch, p_epoch, NULL};
+    train_observer obs = printer;
+    store *st = NULL;
+    train_record rec;
+    if (record) {
+        char path[4096];
+        int rc = scli_path(C, opt_db, path);
+        if (rc) return rc;
+        if ((rc = scli_open(C, path, 1, &st))) return rc;
+        if (store_readonly(st)) {
+            store_close(st);
+            return cli_usage(C,
+                             "%s: read-only, cannot record the run (--no-record trains "
+                             "without recording)",
+                             path);
+        }
+        if (train_record_open(&rec, st, 0, &err)) {
+            store_close(st);
+            return cli_usage(C, "%s", err.msg);
+        }
+        obs = train_record_observer(&rec, &printer);
+    }
     train_control ctl;
     atomic_init(&ctl.stop, 0);
     atomic_init(&ctl.pause, 0);
@@ -261,6 +298,10 @@ int cmd_train(int argc, char **argv)
     train_result res;
     int rc = train_run(&cfg, &obs, &ctl, &res, &err);
     if (p.tty) fprintf(stderr, "\r\033[K");
+    long long run_id = st ? (long long)train_record_run(&rec) : 0;
+    if (st && train_record_error(&rec))
+        cli_fail(C, "run %lld was not recorded completely: %s", run_id, train_record_error(&rec));
+    if (st) store_close(st);
     if (rc) {
         /* a missing or bad dataset is bad input (2); anything else a run-time failure */
         int code = p.params ? CLI_FAIL : CLI_USAGE;
@@ -269,16 +310,17 @@ int cmd_train(int argc, char **argv)
         return code;
     }
     if (json) {
-        printf("{\"summary\":true,\"status\":\"%s\",\"model\":\"%s\",\"dataset\":\"%s\","
-               "\"latent\":%d,\"epochs\":%d,\"epochs_done\":%d,\"batch\":%d,\"lr\":%g,"
-               "\"train_samples\":%d,\"test_samples\":%d,\"seed\":%llu,\"threads\":%d,"
-               "\"params\":%ld,\"test_mse\":%.8g,\"test_mae\":%.8g,\"best_epoch\":%d,"
-               "\"best_test_loss\":%.8g,\"train_seconds\":%.3f,\"samples_per_sec\":%.1f,"
-               "\"message\":",
-               res.status, cfg.model, p.dataset, cfg.latent, cfg.epochs, res.epochs_done, cfg.batch,
-               cfg.lr, cfg.train_n, cfg.test_n, (unsigned long long)cfg.seed, cfg.threads,
-               res.params, res.test_mse, res.test_mae, res.best_epoch, res.best_test_loss,
-               res.train_seconds, res.samples_per_sec);
+        printf(
+            "{\"summary\":true,\"run\":%lld,\"status\":\"%s\",\"model\":\"%s\",\"dataset\":\"%s\","
+            "\"latent\":%d,\"epochs\":%d,\"epochs_done\":%d,\"batch\":%d,\"lr\":%g,"
+            "\"train_samples\":%d,\"test_samples\":%d,\"seed\":%llu,\"threads\":%d,"
+            "\"params\":%ld,\"test_mse\":%.8g,\"test_mae\":%.8g,\"best_epoch\":%d,"
+            "\"best_test_loss\":%.8g,\"train_seconds\":%.3f,\"samples_per_sec\":%.1f,"
+            "\"message\":",
+            run_id, res.status, cfg.model, p.dataset, cfg.latent, cfg.epochs, res.epochs_done,
+            cfg.batch, cfg.lr, cfg.train_n, cfg.test_n, (unsigned long long)cfg.seed, cfg.threads,
+            res.params, res.test_mse, res.test_mae, res.best_epoch, res.best_test_loss,
+            res.train_seconds, res.samples_per_sec);
         cli_json_str(stdout, res.message);
         printf("}\n");
     }
