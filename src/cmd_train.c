@@ -192,7 +192,7 @@ int cmd_train(int argc, char **argv)
     const char *opt_db = NULL;
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'm':
             break;
