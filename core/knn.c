@@ -62,61 +62,102 @@ static int cand_cmp(const void *a, const void *b)
 }
 
 /* Selection work for a stripe of rows of one Gram block. */
-typedef struct stripe {
-    const float *x, *g, *sq;
-    int n, d, k, kk, i0, r0, r1;
+enum { ROWS = 64 }; /* rows per work item */
+
+/* What the threads share. */
+typedef struct job {
+    const float *x, *sq;
+    int n, d, k, kk, tile;
     int32_t *idx;
     double *dist2;
-    fcand *buf;
-    cand *c;
-} stripe;
+    const atomic_int *cancel;
+    atomic_int next; /* the next row block */
+} job;
 
-static void *select_rows(void *arg)
+/* One thread's buffers: a tile of products and each row's candidates. */
+typedef struct worker {
+    job *j;
+    float *g;   /* ROWS x tile */
+    fcand *buf; /* ROWS x 2 kk */
+    float *thr; /* ROWS */
+    int *m;     /* ROWS */
+    cand *c;    /* kk */
+} worker;
+
+/* Appends row r's values v_j = |x_j|^2 - 2 x_i.x_j below its threshold to its buffer; when
+ * the buffer (2 kk) fills, a quickselect keeps the kk smallest and the threshold drops to the
+ * largest of them. j grows, so "v < threshold" is exactly "(v, j) < (threshold, its index)". */
+static void scan(worker *w, int r, int i, const float *gr, int j0, int cols)
 {
-    stripe *s = arg;
-    int n = s->n, d = s->d, k = s->k, kk = s->kk;
-    fcand *buf = s->buf;
-    cand *c = s->c;
-    for (int r = s->r0; r < s->r1; r++) {
-        int i = s->i0 + r;
-        const float *gr = s->g + (size_t)r * n;
-        /* |x_i|^2 is the same for the whole row: rank by |x_j|^2 - 2 x_i.x_j. Candidates
-         * below the threshold are appended to a buffer of 2 kk; when it fills, a quickselect
-         * keeps the kk smallest and the threshold drops to the largest of them. j grows, so
-         * "v < threshold" is exactly "(v, j) < (threshold, its index)". */
-        float thr = INFINITY;
-        int m = 0;
-        for (int j = 0; j < n; j++) {
-            float v = s->sq[j] - 2.0f * gr[j];
-            if (v < thr && j != i) {
-                buf[m].v = v;
-                buf[m++].i = j;
-                if (m == 2 * kk) {
-                    select_smallest(buf, m, kk);
-                    m = kk;
-                    thr = buf[0].v;
-                    for (int t = 1; t < kk; t++)
-                        if (buf[t].v > thr) thr = buf[t].v;
-                }
+    const job *jb = w->j;
+    int kk = jb->kk, m = w->m[r];
+    float thr = w->thr[r];
+    fcand *buf = w->buf + (size_t)r * 2 * kk;
+    for (int c = 0; c < cols; c++) {
+        int j = j0 + c;
+        float v = jb->sq[j] - 2.0f * gr[c];
+        if (v < thr && j != i) {
+            buf[m].v = v;
+            buf[m++].i = j;
+            if (m == 2 * kk) {
+                select_smallest(buf, m, kk);
+                m = kk;
+                thr = buf[0].v;
+                for (int t = 1; t < kk; t++)
+                    if (buf[t].v > thr) thr = buf[t].v;
             }
         }
-        if (m > kk) select_smallest(buf, m, kk);
-        const float *xi = s->x + (size_t)i * d;
-        for (int t = 0; t < kk; t++) {
-            const float *xj = s->x + (size_t)buf[t].i * d;
-            double sum = 0;
-            for (int q = 0; q < d; q++) {
-                double e = (double)xi[q] - xj[q];
-                sum += e * e;
-            }
-            c[t].d = sum;
-            c[t].i = buf[t].i;
+    }
+    w->m[r] = m;
+    w->thr[r] = thr;
+}
+
+/* The kk candidates of row i re-ranked by exact distances in double; the first k kept. */
+static void finish(worker *w, int r, int i)
+{
+    const job *jb = w->j;
+    int d = jb->d, k = jb->k, kk = jb->kk;
+    fcand *buf = w->buf + (size_t)r * 2 * kk;
+    if (w->m[r] > kk) select_smallest(buf, w->m[r], kk);
+    const float *xi = jb->x + (size_t)i * d;
+    for (int t = 0; t < kk; t++) {
+        const float *xj = jb->x + (size_t)buf[t].i * d;
+        double sum = 0;
+        for (int q = 0; q < d; q++) {
+            double e = (double)xi[q] - xj[q];
+            sum += e * e;
         }
-        qsort(c, kk, sizeof *c, cand_cmp);
-        for (int t = 0; t < k; t++) {
-            s->idx[(size_t)i * k + t] = c[t].i;
-            s->dist2[(size_t)i * k + t] = c[t].d;
+        w->c[t].d = sum;
+        w->c[t].i = buf[t].i;
+    }
+    qsort(w->c, kk, sizeof *w->c, cand_cmp);
+    for (int t = 0; t < k; t++) {
+        jb->idx[(size_t)i * k + t] = w->c[t].i;
+        jb->dist2[(size_t)i * k + t] = w->c[t].d;
+    }
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    job *jb = w->j;
+    int n = jb->n, d = jb->d;
+    for (;;) {
+        if (jb->cancel && atomic_load(jb->cancel)) break;
+        int i0 = atomic_fetch_add(&jb->next, ROWS);
+        if (i0 >= n) break;
+        int rows = n - i0 < ROWS ? n - i0 : ROWS;
+        for (int r = 0; r < rows; r++) {
+            w->m[r] = 0;
+            w->thr[r] = INFINITY;
         }
+        for (int j0 = 0; j0 < n; j0 += jb->tile) {
+            int cols = n - j0 < jb->tile ? n - j0 : jb->tile;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, cols, d, 1.0f,
+                        jb->x + (size_t)i0 * d, d, jb->x + (size_t)j0 * d, d, 0.0f, w->g, cols);
+            for (int r = 0; r < rows; r++) scan(w, r, i0 + r, w->g + (size_t)r * cols, j0, cols);
+        }
+        for (int r = 0; r < rows; r++) finish(w, r, i0 + r);
     }
     return NULL;
 }
@@ -127,21 +168,34 @@ int knn_exact(const float *x, int n, int d, int k, int nthreads, int32_t *idx, d
     if (k < 1 || k > n - 1) return ae_fail(err, "knn: %d neighbours of %d points", k, n);
     if (nthreads < 1) nthreads = 1;
     if (nthreads > KNN_MAX_THREADS) nthreads = KNN_MAX_THREADS;
-    int kk = k + 8 < n - 1 ? k + 8 : n - 1; /* candidates kept before the exact re-ranking */
-    /* Blocks of about 2 MB of products: written by SGEMM and read back while still in cache. */
-    long bl = (512L << 10) / n;
-    int block = bl < 16 * nthreads ? 16 * nthreads : bl > 1024 ? 1024 : (int)bl;
-    if (block > n) block = n;
-    float *g = malloc((size_t)block * n * sizeof *g);
+    job jb = {x, NULL, n, d, k, k + 8 < n - 1 ? k + 8 : n - 1, 0, idx, dist2, cancel, 0};
+    /* Tiles small enough (rows x cols x d <= 2^18) that OpenBLAS computes them in the calling
+     * thread: our threads then run side by side and no BLAS thread spins idle between calls.
+     * For d > 64 such tiles would be too thin: whole rows, one of our threads, BLAS's own. */
+    if (d <= 64) {
+        jb.tile = (1 << 18) / (ROWS * d);
+    } else {
+        jb.tile = n;
+        nthreads = 1;
+    }
+    if (jb.tile > n) jb.tile = n;
     float *sq = malloc((size_t)n * sizeof *sq);
-    fcand *buf = malloc((size_t)nthreads * 2 * kk * sizeof *buf);
-    cand *c = malloc((size_t)nthreads * kk * sizeof *c);
-    if (!g || !sq || !buf || !c) {
-        free(g);
-        free(sq);
-        free(buf);
-        free(c);
-        return ae_fail(err, "knn: out of memory for %d points", n);
+    worker w[KNN_MAX_THREADS];
+    memset(w, 0, sizeof w);
+    int ok = sq != NULL;
+    for (int t = 0; t < nthreads && ok; t++) {
+        w[t].j = &jb;
+        w[t].g = malloc((size_t)ROWS * jb.tile * sizeof *w[t].g);
+        w[t].buf = malloc((size_t)ROWS * 2 * jb.kk * sizeof *w[t].buf);
+        w[t].thr = malloc(ROWS * sizeof *w[t].thr);
+        w[t].m = malloc(ROWS * sizeof *w[t].m);
+        w[t].c = malloc((size_t)jb.kk * sizeof *w[t].c);
+        ok = w[t].g && w[t].buf && w[t].thr && w[t].m && w[t].c;
+    }
+    int rc = 0;
+    if (!ok) {
+        rc = ae_fail(err, "knn: out of memory for %d points", n);
+        goto out;
     }
     for (int i = 0; i < n; i++) {
         const float *r = x + (size_t)i * d;
@@ -149,47 +203,24 @@ int knn_exact(const float *x, int n, int d, int k, int nthreads, int32_t *idx, d
         for (int j = 0; j < d; j++) s += (double)r[j] * r[j];
         sq[i] = (float)s;
     }
-    int rc = 0;
-    for (int i0 = 0; i0 < n; i0 += block) {
-        if (cancel && atomic_load(cancel)) {
-            rc = 1;
-            break;
-        }
-        int m = n - i0 < block ? n - i0 : block;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, d, 1.0f, x + (size_t)i0 * d, d,
-                    x, d, 0.0f, g, n);
-        /* Rows split into one stripe per thread; each row's result depends on that row only. */
-        stripe st[KNN_MAX_THREADS];
-        pthread_t th[KNN_MAX_THREADS];
-        int started[KNN_MAX_THREADS] = {0};
-        for (int t = 0; t < nthreads; t++) {
-            st[t] = (stripe){x,
-                             g,
-                             sq,
-                             n,
-                             d,
-                             k,
-                             kk,
-                             i0,
-                             (int)((long)m * t / nthreads),
-                             (int)((long)m * (t + 1) / nthreads),
-                             idx,
-                             dist2,
-                             buf + (size_t)t * 2 * kk,
-                             c + (size_t)t * kk};
-            if (t > 0) started[t] = pthread_create(&th[t], NULL, select_rows, &st[t]) == 0;
-        }
-        select_rows(&st[0]);
-        for (int t = 1; t < nthreads; t++) {
-            if (started[t])
-                pthread_join(th[t], NULL);
-            else
-                select_rows(&st[t]); /* no thread: do it here */
-        }
+    jb.sq = sq;
+    atomic_init(&jb.next, 0);
+    /* Each row's result depends on that row only: which thread did it does not matter. */
+    pthread_t th[KNN_MAX_THREADS];
+    int started[KNN_MAX_THREADS] = {0};
+    for (int t = 1; t < nthreads; t++) started[t] = pthread_create(&th[t], NULL, work, &w[t]) == 0;
+    work(&w[0]);
+    for (int t = 1; t < nthreads; t++)
+        if (started[t]) pthread_join(th[t], NULL);
+    if (cancel && atomic_load(cancel)) rc = 1;
+out:
+    for (int t = 0; t < KNN_MAX_THREADS; t++) {
+        free(w[t].g);
+        free(w[t].buf);
+        free(w[t].thr);
+        free(w[t].m);
+        free(w[t].c);
     }
-    free(g);
     free(sq);
-    free(buf);
-    free(c);
     return rc;
 }

@@ -1,13 +1,15 @@
 /* knn.h: exact k nearest neighbours of every row of a matrix (for t-SNE's affinities).
  *
- * Squared Euclidean distances come from blocks of one SGEMM each, |a|^2 + |b|^2 - 2 a.b, a
- * max-heap per row keeps a few more than k candidates, and the candidates' distances are then
- * recomputed exactly in double (the Gram trick loses digits on nearby points) and sorted by
+ * Squared Euclidean distances come from tiles of one SGEMM each, |a|^2 + |b|^2 - 2 a.b; each
+ * row keeps a few more than k candidates (a buffer cut down by quickselect whenever it fills,
+ * with a falling threshold that rejects almost everything), and the candidates' distances are
+ * then recomputed exactly in double (the Gram trick loses digits on nearby points), sorted by
  * (distance, index), so ties break the same way every time. A point is never its own
  * neighbour; exact duplicates of it are (at distance 0).
  *
- * Threads: the selection runs in nthreads threads (pthreads, one stripe of rows each); the
- * result does not depend on their number. BLAS may use its own threads for the products.
+ * Threads: blocks of 64 rows are handed to nthreads threads (pthreads) from an atomic counter;
+ * for d <= 64 each thread calls SGEMM on tiles small enough that OpenBLAS stays in the calling
+ * thread; above that, one thread and BLAS's own. The result does not depend on the threads.
  * Memory: the caller owns idx and dist. Thread-safe. */
 #ifndef AE_KNN_H
 #define AE_KNN_H

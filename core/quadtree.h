@@ -19,7 +19,7 @@
 #include "err.h"
 
 #ifndef QT_LEAF
-#define QT_LEAF 16
+#define QT_LEAF 32
 #endif
 
 typedef struct qt_node {
