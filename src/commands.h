@@ -16,5 +16,7 @@ int cmd_untag(int argc, char **argv);
 int cmd_note(int argc, char **argv);
 /* Latent analysis (issue 6): PCA or t-SNE layout of a .npy matrix as CSV. */
 int cmd_embed(int argc, char **argv);
+/* The interactive interface (issue 4): `aetui` with no command, or `aetui tui`. */
+int cmd_tui(int argc, char **argv);
 
 #endif

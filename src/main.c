@@ -27,12 +27,14 @@ static const command commands[] = {
     {"untag", cmd_untag, 0, "remove tags from a run (untag RUN TAG...)"},
     {"note", cmd_note, 0, "set a run's notes (note RUN TEXT)"},
     {"embed", cmd_embed, 1, "2-D layout of a .npy matrix by PCA or t-SNE, as CSV"},
+    {"tui", cmd_tui, 1, "the interactive interface (also: aetui with no command)"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: aetui [--help | --version] COMMAND [ARGS]\n\n"
+    fprintf(f, "usage: aetui [--db PATH] [--data-dir DIR]   (the interactive interface)\n"
+               "       aetui [--help | --version] COMMAND [ARGS]\n\n"
                "aetui trains and compares autoencoders (CNN for images, LSTM for sequences)\n"
                "on the CPU and keeps every run in a SQLite store.\n\ncommands:\n");
     for (int i = 0; i < NCOMMANDS; i++)
@@ -42,9 +44,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
+    /* no command, or only the interface's options: the interactive interface */
+    if (argc < 2 || !strcmp(argv[1], "--db") || !strncmp(argv[1], "--db=", 5) ||
+        !strcmp(argv[1], "--data-dir") || !strncmp(argv[1], "--data-dir=", 11)) {
+        blas_setup(argc, argv);
+        return cmd_tui(argc, argv);
     }
     const char *name = argv[1];
     if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {

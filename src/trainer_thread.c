@@ -1,0 +1,189 @@
+/* trainer_thread.c: the TUI's trainer thread (see trainer_thread.h).
+ *
+ * For each queued form: open the store (this thread's own handle), chain the recorder with an
+ * observer that forwards to the event channel, run, tag sweep runs "sweep", close the store,
+ * then report the end (after the store is written, so the UI re-reads a finished run). */
+#include "trainer_thread.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+#include "train_record.h"
+
+typedef struct fwd {
+    channel *ch;
+    train_record *rec;
+    const tui_form *form;
+    int64_t parent;
+    int queued;
+} fwd;
+
+static int f_start(void *ctx, const train_info *info, ae_err *err)
+{
+    fwd *f = ctx;
+    channel_start_info s = {.form = *f->form,
+                            .run = train_record_run(f->rec),
+                            .parent = f->parent,
+                            .params = info->params,
+                            .input_dim = info->input_dim,
+                            .nbatches = info->nbatches,
+                            .queued = f->queued};
+    snprintf(s.dataset, sizeof s.dataset, "%s", info->dataset ? info->dataset : "");
+    snprintf(s.form.dataset, sizeof s.form.dataset, "%s", s.dataset);
+    channel_started(f->ch, &s);
+    (void)err;
+    return 0;
+}
+
+static void f_batch(void *ctx, int epoch, int batch, int nbatches, float loss, double running)
+{
+    fwd *f = ctx;
+    channel_batch(f->ch, epoch, batch, nbatches, loss, running);
+}
+
+static int f_epoch(void *ctx, const train_epoch *e, const float *bl, int nb, ae_err *err)
+{
+    fwd *f = ctx;
+    tui_epoch_pt p = {e->epoch,    e->train_loss, e->train_mae,      e->test_loss,
+                      e->test_mae, e->seconds,    e->samples_per_sec};
+    channel_epoch(f->ch, &p);
+    (void)bl, (void)nb, (void)err;
+    return 0;
+}
+
+int tthread_config(const tui_form *f, const char *data_dir, train_config *cfg, ae_err *err)
+{
+    if (train_config_defaults(cfg, f->model, err)) return -1;
+    snprintf(cfg->dataset, sizeof cfg->dataset, "%s", f->dataset);
+    if (data_dir && *data_dir) snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", data_dir);
+    cfg->latent = f->latent;
+    cfg->epochs = f->epochs;
+    cfg->batch = f->batch;
+    cfg->train_n = f->train_n;
+    cfg->test_n = f->test_n;
+    cfg->lr = f->lr;
+    cfg->seed = f->seed;
+    if (cfg->dataset[0] && train_config_resolve(cfg, err)) return -1;
+    return train_config_check(cfg, err);
+}
+
+static void run_one(tthread *t, const tui_form *form, int queued, int sweep)
+{
+    ae_err err = {""};
+    train_config cfg;
+    channel_loading(t->ch, form, t->parent, queued);
+    if (tthread_config(form, t->data_dir, &cfg, &err)) {
+        channel_ended(t->ch, 0, "failed", err.msg);
+        return;
+    }
+    store *st = NULL;
+    if (store_open(&st, t->db_path, STORE_CREATE, &err)) {
+        channel_ended(t->ch, 0, "failed", err.msg);
+        return;
+    }
+    if (store_readonly(st)) {
+        store_close(st);
+        channel_ended(t->ch, 0, "failed", "the store is read-only: runs cannot be recorded");
+        return;
+    }
+    train_record rec;
+    if (train_record_open(&rec, st, t->parent, &err)) {
+        store_close(st);
+        channel_ended(t->ch, 0, "failed", err.msg);
+        return;
+    }
+    fwd f = {t->ch, &rec, form, t->parent, queued};
+    train_observer obs_ch = {&f, f_start, f_batch, f_epoch, NULL};
+    train_observer obs = train_record_observer(&rec, &obs_ch);
+    train_result res;
+    memset(&res, 0, sizeof res);
+    int rc = train_run(&cfg, &obs, &t->ctl, &res, &err);
+    int64_t run = train_record_run(&rec);
+    if (run && sweep) store_tag_add(st, run, "sweep", NULL);
+    char msg[512];
+    if (rc)
+        snprintf(msg, sizeof msg, "%s", err.msg);
+    else if (train_record_error(&rec))
+        snprintf(msg, sizeof msg, "not recorded completely: %s", train_record_error(&rec));
+    else
+        snprintf(msg, sizeof msg, "%s", res.message);
+    store_close(st); /* the run is in the store before the UI hears that it ended */
+    channel_ended(t->ch, run,
+                  rc && !res.status[0] ? "failed"
+                  : res.status[0]      ? res.status
+                                       : "failed",
+                  msg);
+    train_result_free(&res);
+}
+
+static void *thread_main(void *arg)
+{
+    tthread *t = arg;
+    for (int i = 0; i < t->nforms && !atomic_load(&t->cancel); i++) {
+        atomic_store(&t->ctl.stop, 0);
+        atomic_store(&t->ctl.pause, 0);
+        run_one(t, &t->forms[i], t->nforms - 1 - i, t->nforms > 1);
+    }
+    atomic_store(&t->busy, 0);
+    channel_wake(t->ch);
+    return NULL;
+}
+
+void tthread_init(tthread *t, channel *ch, const char *db_path, const char *data_dir)
+{
+    memset(t, 0, sizeof *t);
+    atomic_init(&t->busy, 0);
+    atomic_init(&t->cancel, 0);
+    atomic_init(&t->ctl.stop, 0);
+    atomic_init(&t->ctl.pause, 0);
+    t->ch = ch;
+    snprintf(t->db_path, sizeof t->db_path, "%s", db_path);
+    snprintf(t->data_dir, sizeof t->data_dir, "%s", data_dir ? data_dir : "");
+}
+
+int tthread_start(tthread *t, const tui_form *forms, int n, int64_t parent, ae_err *err)
+{
+    if (atomic_load(&t->busy)) return ae_fail(err, "a run is in progress");
+    if (n < 1 || n > TTHREAD_MAX_QUEUE)
+        return ae_fail(err, "1 to %d runs at a time", TTHREAD_MAX_QUEUE);
+    train_config cfg;
+    for (int i = 0; i < n; i++)
+        if (tthread_config(&forms[i], t->data_dir, &cfg, err)) return -1;
+    tthread_join(t);
+    memcpy(t->forms, forms, (size_t)n * sizeof *forms);
+    t->nforms = n;
+    t->parent = parent;
+    atomic_store(&t->cancel, 0);
+    atomic_store(&t->busy, 1);
+    if (pthread_create(&t->th, NULL, thread_main, t)) {
+        atomic_store(&t->busy, 0);
+        return ae_fail(err, "cannot start the trainer thread");
+    }
+    t->has_thread = 1;
+    return 0;
+}
+
+void tthread_pause(tthread *t, int on)
+{
+    atomic_store(&t->ctl.pause, on ? 1 : 0);
+}
+
+void tthread_stop(tthread *t)
+{
+    atomic_store(&t->cancel, 1);
+    atomic_store(&t->ctl.stop, 1);
+    atomic_store(&t->ctl.pause, 0);
+}
+
+int tthread_busy(tthread *t)
+{
+    return atomic_load(&t->busy);
+}
+
+void tthread_join(tthread *t)
+{
+    if (!t->has_thread) return;
+    pthread_join(t->th, NULL);
+    t->has_thread = 0;
+}

@@ -1,0 +1,696 @@
+/* tui.c: the interface's loop: poll, keys, events, frames (see tui.h).
+ *
+ * One loop iteration: compute how long we may sleep (a deferred frame, the once-a-second tick
+ * while training, the store check, a message expiring), poll() the keyboard and the wake
+ * descriptor, then handle what came: keys at once (a key's frame is drawn before the next
+ * poll, so a key is answered within one frame), trainer events and signals through tui_app,
+ * and the store when its data_version moved. A frame is drawn when something is dirty; frames
+ * caused only by training events are spaced at least 50 ms apart. With AETUI_TRACE every
+ * frame writes one line: its cause, how long drawing took, and for key frames the time from
+ * the key's arrival (poll's return) to the end of doupdate(). */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "funcbar.h"
+#include "text.h"
+#include "tui.h"
+
+static const tui_screen *const screens[TUI_NSCREENS] = {
+    &screen_home,   &screen_train, &screen_runs, &screen_compare,
+    &screen_latent, &screen_recon, &screen_model};
+
+enum { G_SCREEN = 1, G_NEXT, G_PREV, G_HELP, G_QUIT, G_REDRAW };
+
+static const tui_key global_keys[] = {
+    {'1', "1..7", "switch screen: 1 Home 2 Train 3 Runs 4 Compare 5 Latent 6 Recon 7 Model",
+     G_SCREEN, 0},
+    {'2', NULL, NULL, G_SCREEN, 0},
+    {'3', NULL, NULL, G_SCREEN, 0},
+    {'4', NULL, NULL, G_SCREEN, 0},
+    {'5', NULL, NULL, G_SCREEN, 0},
+    {'6', NULL, NULL, G_SCREEN, 0},
+    {'7', NULL, NULL, G_SCREEN, 0},
+    {'\t', "Tab", "next screen", G_NEXT, 0},
+    {KEY_BTAB, "S-Tab", "previous screen", G_PREV, 0},
+    {'?', "?", "this help (any key closes it)", G_HELP, 0},
+    {'q', "q", "quit (asks first while training)", G_QUIT, ACTION_HINT},
+    {12, "^L", "redraw the screen", G_REDRAW, 0},
+    {0, NULL, NULL, 0, 0}};
+
+static const char *const tab_names[TUI_NSCREENS] = {"Home",   "Train", "Runs", "Compare",
+                                                    "Latent", "Recon", "Model"};
+
+/* ---- helpers for the screens ----------------------------------------------------------- */
+
+void tui_message(tui *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char raw[256];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    text_visible(raw, t->msg, sizeof t->msg);
+    t->msg_until = t->app->now(t->app->ctx) + 4.0;
+}
+
+void tui_ask(tui *t, const char *question, tui_yes_cb yes)
+{
+    t->asking = 1;
+    snprintf(t->question, sizeof t->question, "%s", question);
+    t->yes_cb = yes;
+}
+
+void tui_prompt_open(tui *t, const char *prompt, const char *initial, tui_text_cb cb)
+{
+    t->prompting = 1;
+    snprintf(t->prompt, sizeof t->prompt, "%s", prompt);
+    snprintf(t->pbuf, sizeof t->pbuf, "%s", initial ? initial : "");
+    t->plen = (int)strlen(t->pbuf);
+    t->prompt_cb = cb;
+}
+
+void tui_switch(tui *t, int screen)
+{
+    if (screen < 0 || screen >= TUI_NSCREENS) return;
+    t->screen = screen;
+    t->help = 0;
+    if (screens[screen]->show) screens[screen]->show(t);
+}
+
+void tui_clear(int y, int x, int h, int w)
+{
+    for (int r = 0; r < h; r++) {
+        move(y + r, x);
+        for (int k = 0; k < w; k++) addch(' ');
+    }
+}
+
+int tui_put_visible(tui *t, int y, int x, int w, const char *s, attr_t a)
+{
+    char vis[1024];
+    text_visible(s ? s : "", vis, sizeof vis);
+    (void)t;
+    return crt_put(y, x, w, vis, a, 0);
+}
+
+void tui_fmt_duration(double s, char *out, size_t len)
+{
+    if (!isfinite(s) || s < 0) {
+        snprintf(out, len, "-");
+        return;
+    }
+    long t = (long)(s + 0.5);
+    if (s < 60)
+        snprintf(out, len, "%.1fs", s);
+    else if (t < 3600)
+        snprintf(out, len, "%ldm%02lds", t / 60, t % 60);
+    else
+        snprintf(out, len, "%ldh%02ldm", t / 3600, t / 60 % 60);
+}
+
+void tui_fmt_time(double t, char *out, size_t len)
+{
+    if (!(t > 0)) {
+        snprintf(out, len, "-");
+        return;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    strftime(out, len, "%m-%d %H:%M", &tm);
+}
+
+void tui_fmt_num(double v, char *out, size_t len)
+{
+    if (!isfinite(v))
+        snprintf(out, len, "-");
+    else
+        snprintf(out, len, "%.4g", v);
+}
+
+static int row_cmp_id_desc(const void *a, const void *b)
+{
+    const tui_row *x = a, *y = b;
+    return x->r.id < y->r.id ? 1 : x->r.id > y->r.id ? -1 : 0;
+}
+
+int tui_reload_rows(tui *t, ae_err *err)
+{
+    store_filter f = {0};
+    store_row *rows = NULL, *lat = NULL;
+    int n = 0, nl = 0;
+    if (store_runs_list(t->app->st, &f, &rows, &n, err)) return -1;
+    store_filter fl = {.sort = "latent"};
+    ae_err e2; /* fails while no run has a latent parameter: latents stay unknown */
+    if (n > 0 && store_runs_list(t->app->st, &fl, &lat, &nl, &e2)) lat = NULL, nl = 0;
+    tui_row *v = calloc((size_t)(n > 0 ? n : 1), sizeof *v);
+    if (!v) {
+        free(rows), free(lat);
+        return ae_fail(err, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        v[i].r = rows[i];
+        for (int k = 0; k < nl; k++)
+            if (lat[k].id == rows[i].id) {
+                v[i].latent = isfinite(lat[k].sort_num) ? (int)lat[k].sort_num : 0;
+                break;
+            }
+        for (int k = 0; k < t->nrows; k++) /* keep the marks */
+            if (t->rows_v[k].r.id == rows[i].id) v[i].marked = t->rows_v[k].marked;
+    }
+    qsort(v, (size_t)n, sizeof *v, row_cmp_id_desc);
+    free(rows), free(lat);
+    free(t->rows_v);
+    t->rows_v = v;
+    t->nrows = n;
+    t->runs.detail_stale = 1;
+    t->cmp.stale = 1;
+    return 0;
+}
+
+void tui_start_training(tui *t, const int *latents, int nlat)
+{
+    tui_form forms[16];
+    int n = nlat > 0 ? nlat : 1;
+    if (n > 16) n = 16;
+    for (int i = 0; i < n; i++) {
+        forms[i] = t->form;
+        if (nlat > 0) forms[i].latent = latents[i];
+    }
+    ae_err err;
+    int64_t parent = t->form_parent;
+    if (t->app->start(t->app->ctx, forms, n, parent, &err)) {
+        tui_message(t, "cannot start: %s", err.msg);
+        return;
+    }
+    /* the previous run's curves stay drawn behind the new one's */
+    if (t->live.nep > 0 || t->live.nbl > 0) tui_live_copy_curves(&t->parent, &t->live);
+    tui_live_reset(&t->live);
+    t->live.active = 1;
+    t->live.form = forms[0];
+    t->live.parent = parent;
+    t->live.queued = n - 1;
+    t->live.t_start = t->app->now(t->app->ctx);
+    snprintf(t->live.status, sizeof t->live.status, "loading");
+    if (n > 1)
+        tui_message(t, "sweep queued: %d runs, latent %d..%d", n, forms[0].latent,
+                    forms[n - 1].latent);
+    else
+        tui_message(t, "training %s (latent %d)%s", forms[0].model, forms[0].latent,
+                    parent ? " as a child run" : "");
+}
+
+/* ---- drawing --------------------------------------------------------------------------- */
+
+static void draw_tabs(tui *t)
+{
+    attr_t bar = crt_attr(&t->crt, CRT_TAB), act = crt_attr(&t->crt, CRT_TAB_ACTIVE);
+    move(0, 0);
+    attron(bar);
+    for (int i = 0; i < t->cols; i++) addch(' ');
+    attroff(bar);
+    int x = 0;
+    for (int i = 0; i < TUI_NSCREENS; i++) {
+        char s[32];
+        snprintf(s, sizeof s, " %d %s ", i + 1, tab_names[i]);
+        x += crt_put(0, x, t->cols - x, s, i == t->screen ? act : bar, 0);
+    }
+    const char *name = " aetui ";
+    int w = (int)strlen(name);
+    if (x + w < t->cols) crt_put(0, t->cols - w, w, name, bar | A_BOLD, 0);
+}
+
+static int tab_at(tui *t, int x)
+{
+    int pos = 0;
+    for (int i = 0; i < TUI_NSCREENS; i++) {
+        int w = 4 + (int)strlen(tab_names[i]);
+        if (x >= pos && x < pos + w) return i;
+        pos += w;
+    }
+    return -1;
+}
+
+static void status_text(tui *t, char *mode, size_t mlen, char *out, size_t len)
+{
+    const tui_live *l = &t->live;
+    double now = t->app->now(t->app->ctx);
+    if (!l->active) {
+        snprintf(mode, mlen, "IDLE");
+        if (l->last_run)
+            snprintf(out, len, "%d runs | last run #%lld %s", t->nrows, (long long)l->last_run,
+                     l->status);
+        else
+            snprintf(out, len, "%d runs in the store", t->nrows);
+        return;
+    }
+    snprintf(mode, mlen, "%s",
+             l->stopping  ? "STOPPING"
+             : l->paused  ? "PAUSED"
+             : l->started ? "TRAINING"
+                          : "LOADING");
+    if (!l->started) {
+        snprintf(out, len, "%s latent %d: loading data, building the model (%.0fs)", l->form.model,
+                 l->form.latent, now - l->t_start);
+        return;
+    }
+    char eta[32] = "-";
+    int ep = l->epoch > 0 ? l->epoch : 1, nb = l->nbatches > 0 ? l->nbatches : 1;
+    double done = (ep - 1) + (double)l->batch / nb, el = now - l->t_start;
+    if (done > 0.02 && !l->paused)
+        tui_fmt_duration(el / done * (l->form.epochs - done), eta, sizeof eta);
+    snprintf(out, len, "run #%lld %s ep %d/%d batch %d/%d loss %.4g ETA %s%s", (long long)l->run,
+             l->form.model, ep, l->form.epochs, l->batch, nb, l->running, eta,
+             l->queued ? " +queue" : "");
+}
+
+static void draw_help(tui *t, const tui_screen *s)
+{
+    int lines = 0;
+    for (const tui_key *k = s->keys; k && k->key; k++) lines += k->name != NULL;
+    for (const tui_key *k = global_keys; k->key; k++) lines += k->name != NULL;
+    int h = lines + 5, w = t->cols - 8 < 96 ? t->cols - 8 : 96;
+    if (h > t->rows - 3) h = t->rows - 3;
+    int y = (t->rows - h) / 2, x = (t->cols - w) / 2;
+    attr_t a = crt_attr(&t->crt, CRT_NORMAL) | A_BOLD;
+    tui_clear(y, x, h, w);
+    attron(a);
+    mvhline(y, x, '-', w);
+    mvhline(y + h - 1, x, '-', w);
+    mvvline(y, x, '|', h);
+    mvvline(y, x + w - 1, '|', h);
+    attroff(a);
+    char title[64];
+    snprintf(title, sizeof title, " Keys: %s screen ", s->name);
+    crt_put(y, x + 2, w - 4, title, crt_attr(&t->crt, CRT_TITLE), 0);
+    int r = y + 1;
+    for (int pass = 0; pass < 2; pass++) {
+        const tui_key *tab = pass ? global_keys : s->keys;
+        if (pass && r < y + h - 1)
+            crt_put(r++, x + 2, w - 4, "everywhere:", crt_attr(&t->crt, CRT_DIM), 0);
+        for (const tui_key *k = tab; k && k->key && r < y + h - 2; k++) {
+            if (!k->name) continue;
+            crt_put(r, x + 3, 14, k->name, crt_attr(&t->crt, CRT_MARKED), 1);
+            crt_put(r, x + 18, w - 20, k->help ? k->help : "", 0, 0);
+            r++;
+        }
+    }
+    crt_put(y + h - 2, x + 2, w - 4, "any key closes this help", crt_attr(&t->crt, CRT_DIM), 0);
+}
+
+static void draw_frame(tui *t)
+{
+    erase();
+    getmaxyx(stdscr, t->rows, t->cols);
+    if (t->rows < 24 || t->cols < 80) {
+        char a[128], b[128];
+        snprintf(a, sizeof a, "aetui needs a window of at least 80x24; this one is %dx%d.", t->cols,
+                 t->rows);
+        snprintf(b, sizeof b, "Enlarge the window (q quits).");
+        int y = t->rows / 2 - 1;
+        crt_put(y < 0 ? 0 : y, 0, t->cols, a, crt_attr(&t->crt, CRT_WARN), 0);
+        crt_put(y + 1, 0, t->cols, b, 0, 0);
+        if (t->asking) crt_put(y + 2, 0, t->cols, t->question, A_BOLD, 0);
+        return;
+    }
+    const tui_screen *s = screens[t->screen];
+    draw_tabs(t);
+    s->draw(t, 1, 0, t->rows - 2, t->cols);
+    if (t->help) draw_help(t, s);
+    char mode[24], st[256];
+    status_text(t, mode, sizeof mode, st, sizeof st);
+    double now = t->app->now(t->app->ctx);
+    if (t->asking) {
+        char q[256];
+        snprintf(q, sizeof q, "%s (y/n)", t->question);
+        funcbar_draw(&t->crt, t->rows - 1, t->cols, "?", q, NULL, NULL);
+    } else if (t->prompting) {
+        move(t->rows - 1, 0);
+        attr_t a = crt_attr(&t->crt, CRT_FIELD_EDIT);
+        int x = crt_put(t->rows - 1, 0, t->cols, t->prompt, crt_attr(&t->crt, CRT_STATUS_KEY), 0);
+        char vis[512];
+        text_visible(t->pbuf, vis, sizeof vis);
+        int vw = crt_width(vis), room = t->cols - x - 2;
+        const char *shown = vis;
+        while (vw > room && *shown) { /* keep the end in view */
+            shown++;
+            while ((*shown & 0xc0) == 0x80) shown++;
+            vw = crt_width(shown);
+        }
+        crt_put(t->rows - 1, x, t->cols - x, shown, a, 1);
+        crt_put(t->rows - 1, x + vw, 1, "_", a | A_BLINK, 0);
+    } else {
+        funcbar_draw(&t->crt, t->rows - 1, t->cols, mode, st, s->keys,
+                     now < t->msg_until ? t->msg : NULL);
+    }
+}
+
+/* ---- input ----------------------------------------------------------------------------- */
+
+static void quit_yes(tui *t)
+{
+    t->app->stop(t->app->ctx);
+    t->live.stopping = 1;
+    t->quit = 2; /* quit once the trainer is done */
+    tui_message(t, "stopping the run, then quitting");
+}
+
+static void request_quit(tui *t)
+{
+    if (t->app->busy(t->app->ctx)) {
+        if (t->asking && t->yes_cb == quit_yes) { /* asked already: a second request is yes */
+            t->asking = 0;
+            quit_yes(t);
+            return;
+        }
+        char q[160];
+        snprintf(q, sizeof q,
+                 "Run #%lld is training. Stop it (epochs kept, status stopped) and quit?",
+                 (long long)t->live.run);
+        tui_ask(t, q, quit_yes);
+        return;
+    }
+    t->quit = 1;
+}
+
+static void prompt_key(tui *t, int key)
+{
+    if (key == 27) {
+        t->prompting = 0;
+        return;
+    }
+    if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+        t->prompting = 0;
+        if (t->prompt_cb) t->prompt_cb(t, t->pbuf);
+        return;
+    }
+    if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        while (t->plen > 0) {
+            unsigned char c = (unsigned char)t->pbuf[--t->plen];
+            if ((c & 0xc0) != 0x80) break;
+        }
+        t->pbuf[t->plen] = 0;
+        return;
+    }
+    if (key == 21) { /* ^U */
+        t->plen = 0;
+        t->pbuf[0] = 0;
+        return;
+    }
+    if (key >= 32 && key < 256 && key != 127 && t->plen < (int)sizeof t->pbuf - 1) {
+        t->pbuf[t->plen++] = (char)key;
+        t->pbuf[t->plen] = 0;
+    }
+}
+
+static void handle_key(tui *t, int key)
+{
+    if (t->asking) {
+        t->asking = 0;
+        if (key == 'y' || key == 'Y') {
+            if (t->yes_cb) t->yes_cb(t);
+        } else {
+            tui_message(t, "cancelled");
+        }
+        return;
+    }
+    if (t->prompting) {
+        prompt_key(t, key);
+        return;
+    }
+    if (t->help) {
+        t->help = 0;
+        return;
+    }
+    if (key == KEY_RESIZE) return;
+    const tui_screen *s = screens[t->screen];
+    if (t->rows < 24 || t->cols < 80) { /* only quitting works on a tiny window */
+        if (key == 'q' || key == 3) request_quit(t);
+        return;
+    }
+    if (key == KEY_MOUSE) {
+        MEVENT ev;
+        if (getmouse(&ev) != OK) return;
+        if (ev.bstate & BUTTON4_PRESSED) {
+            if (s->action) s->action(t, 0, KEY_UP);
+            return;
+        }
+#ifdef BUTTON5_PRESSED
+        if (ev.bstate & BUTTON5_PRESSED) {
+            if (s->action) s->action(t, 0, KEY_DOWN);
+            return;
+        }
+#endif
+        if (ev.y == 0) {
+            int i = tab_at(t, ev.x);
+            if (i >= 0) tui_switch(t, i);
+            return;
+        }
+        if (s->click) s->click(t, ev.y, ev.x);
+        return;
+    }
+    if (s->editing && s->editing(t)) {
+        s->action(t, 0, key);
+        return;
+    }
+    int a = action_find(s->keys, key);
+    if (a && s->action(t, a, key)) return;
+    switch (action_find(global_keys, key)) {
+    case G_SCREEN:
+        tui_switch(t, key - '1');
+        return;
+    case G_NEXT:
+        tui_switch(t, (t->screen + 1) % TUI_NSCREENS);
+        return;
+    case G_PREV:
+        tui_switch(t, (t->screen + TUI_NSCREENS - 1) % TUI_NSCREENS);
+        return;
+    case G_HELP:
+        t->help = 1;
+        return;
+    case G_QUIT:
+        request_quit(t);
+        return;
+    case G_REDRAW:
+        clearok(curscr, TRUE);
+        return;
+    default:
+        break;
+    }
+    if (s->action) s->action(t, 0, key); /* unbound: the screen may still want it */
+}
+
+/* ---- the loop -------------------------------------------------------------------------- */
+
+enum cause {
+    C_NONE = 0,
+    C_KEY = 1,
+    C_EVENT = 2,
+    C_TICK = 4,
+    C_STORE = 8,
+    C_RESIZE = 16,
+    C_SIG = 32
+};
+
+static void cause_name(int c, char *out, size_t len)
+{
+    static const char *const names[] = {"key", "event", "tick", "store", "resize", "signal"};
+    out[0] = 0;
+    for (int i = 0; i < 6; i++)
+        if (c & (1 << i)) {
+            size_t u = strlen(out);
+            snprintf(out + u, len - u, "%s%s", u ? "+" : "", names[i]);
+        }
+    if (!out[0]) snprintf(out, len, "first");
+}
+
+static void check_store(tui *t, int *dirty)
+{
+    ae_err err;
+    int ch = store_changed(t->app->st, &err);
+    if (ch > 0) {
+        if (tui_reload_rows(t, &err)) tui_message(t, "store: %s", err.msg);
+        *dirty |= C_STORE;
+    } else if (ch < 0) {
+        tui_message(t, "store: %s", err.msg);
+    }
+}
+
+static void handle_signals(tui *t, int sig, int *dirty)
+{
+    if (sig & TUI_SIG_WINCH) {
+        crt_resize(&t->crt);
+        *dirty |= C_RESIZE;
+    }
+    if (sig & (TUI_SIG_TERM | TUI_SIG_HUP)) {
+        t->exit_code = (sig & TUI_SIG_HUP) ? TUI_EXIT_HUP : TUI_EXIT_TERM;
+        t->quit = 3; /* stop, join, leave at once */
+    } else if (sig & TUI_SIG_INT) {
+        *dirty |= C_SIG;
+        request_quit(t);
+        if (t->quit == 1) t->exit_code = TUI_EXIT_INT;
+    }
+}
+
+int tui_run(const tui_app *app, ae_err *err)
+{
+    tui *t = calloc(1, sizeof *t);
+    if (!t) return ae_fail(err, "out of memory");
+    t->app = app;
+    crt_opts co = {.no_color = app->no_color};
+    if (crt_init(&t->crt, &co, err)) {
+        free(t);
+        return -1;
+    }
+    getmaxyx(stdscr, t->rows, t->cols);
+    tui_live_init(&t->live);
+    tui_live_init(&t->parent);
+    tui_form_defaults(&t->form, "lstm");
+    tui_plot_init(&t->train.loss, &t->crt);
+    tui_plot_init(&t->train.mae, &t->crt);
+    tui_plot_init(&t->runs.dplot, &t->crt);
+    tui_plot_init(&t->cmp.plot, &t->crt);
+    tui_plot_init(&t->cmp.elbow, &t->crt);
+    t->runs.sort_col = 0;
+    t->runs.sort_desc = 1;
+    t->cmp.stale = 1;
+    ae_err e2;
+    if (store_changed(app->st, &e2) < 0 || tui_reload_rows(t, &e2))
+        tui_message(t, "store: %s", e2.msg);
+    tui_switch(t, 0);
+
+    int dirty = C_NONE;
+    double last_frame = 0, key_time = 0, last_tick = 0;
+    t->last_store_check = app->now(app->ctx);
+    draw_frame(t);
+    doupdate();
+    refresh();
+    while (!t->quit || t->quit == 2) {
+        double now = app->now(app->ctx);
+        if (t->quit == 2 && !app->busy(app->ctx)) break;
+        /* how long may we sleep? */
+        double wait = 1.0 - (now - t->last_store_check);
+        if (t->live.active) {
+            double tick = 1.0 - (now - last_tick);
+            if (tick < wait) wait = tick;
+        }
+        if (dirty) {
+            double d = 0.05 - (now - last_frame);
+            if (d < wait) wait = d;
+        }
+        if (t->msg_until > now && t->msg_until - now < wait) wait = t->msg_until - now + 0.01;
+        if (wait < 0) wait = 0;
+        struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                                {.fd = app->wake_fd, .events = POLLIN}};
+        int pr = poll(pfd, 2, (int)(wait * 1000 + 0.999));
+        now = app->now(app->ctx);
+        if (pr < 0 && errno != EINTR) {
+            ae_fail(err, "poll: %s", strerror(errno));
+            break;
+        }
+        int keyed = 0;
+        if (pr > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            if (pfd[0].revents & (POLLHUP | POLLERR) && !(pfd[0].revents & POLLIN)) {
+                t->exit_code = TUI_EXIT_HUP; /* the terminal went away */
+                t->quit = 3;
+            }
+            int key;
+            while ((key = getch()) != ERR) {
+                if (!keyed) key_time = now;
+                keyed = 1;
+                if (key == KEY_RESIZE) {
+                    crt_resize(&t->crt);
+                    dirty |= C_RESIZE;
+                }
+                handle_key(t, key);
+                if (t->quit == 1 || t->quit == 3) break;
+            }
+            if (keyed) dirty |= C_KEY;
+        }
+        /* signals and trainer events (also after EINTR: a signal may have woken us) */
+        int sig = app->signals(app->ctx);
+        if (sig) handle_signals(t, sig, &dirty);
+        int ev = app->drain(app->ctx, &t->live, &t->parent);
+        if (ev) {
+            dirty |= C_EVENT;
+            if (ev & TUI_EV_ENDED) {
+                t->form_parent = t->live.last_run; /* the next run retrains this one */
+                t->store_dirty = 1;
+            }
+            if (ev & (TUI_EV_STARTED | TUI_EV_EPOCH)) t->cmp.stale = 1;
+        }
+        if (t->quit == 3) break;
+        if (now - t->last_store_check >= 1.0 || t->store_dirty) {
+            t->last_store_check = now;
+            t->store_dirty = 0;
+            check_store(t, &dirty);
+        }
+        if (t->live.active && now - last_tick >= 1.0) {
+            last_tick = now;
+            dirty |= C_TICK;
+        }
+        if (t->msg_until > 0 && now >= t->msg_until) {
+            t->msg_until = 0;
+            dirty |= C_TICK;
+        }
+        /* a frame: keys and resizes at once, the rest at most every 50 ms */
+        int urgent = dirty & (C_KEY | C_RESIZE | C_SIG);
+        if (dirty && (urgent || now - last_frame >= 0.05)) {
+            double t0 = app->now(app->ctx);
+            draw_frame(t);
+            wnoutrefresh(stdscr);
+            doupdate();
+            const tui_screen *s = screens[t->screen];
+            if (s->after_update && t->rows >= 24 && t->cols >= 80) s->after_update(t);
+            double t1 = app->now(app->ctx);
+            if (app->trace) {
+                char cn[64];
+                cause_name(dirty, cn, sizeof cn);
+                fprintf(app->trace, "frame t=%.4f cause=%s screen=%d draw_ms=%.3f", t1, cn,
+                        t->screen + 1, (t1 - t0) * 1e3);
+                if (dirty & C_KEY) fprintf(app->trace, " key_ms=%.3f", (t1 - key_time) * 1e3);
+                fprintf(app->trace, " training=%d\n", t->live.active);
+                fflush(app->trace);
+            }
+            last_frame = t1;
+            dirty = C_NONE;
+        }
+    }
+    if (app->busy(app->ctx)) {
+        app->stop(app->ctx);
+        if (t->quit == 3 || t->quit == 1) { /* show that we wait for the run to end */
+            t->live.stopping = 1;
+            if (t->exit_code != TUI_EXIT_HUP) {
+                draw_frame(t);
+                refresh();
+            }
+        }
+    }
+    app->join(app->ctx);
+    app->drain(app->ctx, &t->live, &t->parent);
+    int code = t->exit_code;
+    crt_done(&t->crt);
+    tui_plot_free(&t->train.loss);
+    tui_plot_free(&t->train.mae);
+    tui_plot_free(&t->runs.dplot);
+    tui_plot_free(&t->cmp.plot);
+    tui_plot_free(&t->cmp.elbow);
+    tui_live_free(&t->live);
+    tui_live_free(&t->parent);
+    free(t->rows_v);
+    free(t->model_text);
+    free(t->runs.view);
+    free(t->runs.dparams);
+    free(t->runs.depochs);
+    free(t->runs.dbl);
+    for (int i = 0; i < t->cmp.nruns; i++) free(t->cmp.runs[i].test);
+    free(t->cmp.runs);
+    free(t);
+    return code;
+}

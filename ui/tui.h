@@ -1,0 +1,266 @@
+/* tui.h: the ncurses interface of aetui: its state, its screens, and what it needs from the
+ * program (tui_app).
+ *
+ * The idea (htop's split): crt.c owns the terminal, panel.c is the list widget, funcbar.c the
+ * status bar, action.c the key tables, tui_plot.c the curve widget; each screen (screen_*.c)
+ * composes them and knows nothing of the others. tui.c runs the loop: it waits in poll() on
+ * the keyboard and on the program's wake descriptor (the trainer's event channel and the
+ * signal handlers write to it), never busy-waits, reads the run store through its own handle
+ * when PRAGMA data_version says another connection changed it, and draws a frame when
+ * something changed (keys at once, training events at most ~20 times a second, a clock tick
+ * at least once a second while training).
+ *
+ * ui/ does not include src/: the trainer thread and the channel (src/) are reached through
+ * the function pointers of tui_app, and they feed the tui_live snapshot, which belongs to the
+ * UI thread and is only changed inside app->drain() (called by the UI thread).
+ *
+ * Pictures (issue 5): screens 5 and 6 are slots; a screen's `after_update` hook runs after
+ * doupdate(), where sixel images are to be written (never on the status bar's row).
+ *
+ * Memory: tui_run owns everything it allocates and frees it before returning. Threads: the UI
+ * thread only (the one that calls tui_run). */
+#ifndef AE_TUI_H
+#define AE_TUI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "action.h"
+#include "crt.h"
+#include "err.h"
+#include "panel.h"
+#include "store.h"
+#include "tui_plot.h"
+
+/* ---- what the trainer needs: the form ------------------------------------------------- */
+
+typedef struct tui_form {
+    char model[24], dataset[32];
+    int latent, epochs, batch, train_n, test_n;
+    double lr;
+    unsigned long long seed;
+} tui_form;
+
+/* The preset's defaults (the seed's), dataset included. -1 for an unknown model. */
+int tui_form_defaults(tui_form *f, const char *model);
+/* Values per sample of a dataset (3072 for cifar10, 784 for the MNISTs, 500 for sines), 0
+ * when unknown. */
+int tui_dataset_dim(const char *dataset);
+
+/* ---- the live snapshot of the run being trained --------------------------------------- */
+
+typedef struct tui_epoch_pt {
+    int epoch;
+    double train_loss, train_mae, test_loss, test_mae, seconds, sps;
+} tui_epoch_pt;
+
+typedef struct tui_live {
+    int active;  /* a run is being prepared or trained */
+    int started; /* data loaded, model built (on_start seen) */
+    int paused, stopping;
+    int64_t run, parent;
+    tui_form form;
+    char dataset[32], status[16], message[256];
+    long params;
+    int input_dim, nbatches;
+    int epoch, batch; /* the current epoch (1-based) and its last batch */
+    double running;   /* running mean loss of the epoch */
+    float *bl;        /* every batch loss of the run so far */
+    int nbl, capbl;
+    tui_epoch_pt *ep;
+    int nep, capep;
+    double t_start, t_epoch, t_end; /* monotonic seconds (app->now) */
+    int best_epoch;
+    double best_test;
+    int queued;       /* runs waiting after this one (a sweep) */
+    int64_t last_run; /* the previous run trained in this session, 0 for none */
+} tui_live;
+
+void tui_live_init(tui_live *l);
+void tui_live_free(tui_live *l);
+/* Forgets the curves and numbers (keeps nothing allocated). */
+void tui_live_reset(tui_live *l);
+int tui_live_add_batches(tui_live *l, const float *v, int n);
+int tui_live_add_epoch(tui_live *l, const tui_epoch_pt *e);
+/* Copies the curves of src into dst (dst's own are freed first). */
+int tui_live_copy_curves(tui_live *dst, const tui_live *src);
+
+/* ---- the program's side --------------------------------------------------------------- */
+
+enum tui_sig { TUI_SIG_INT = 1, TUI_SIG_TERM = 2, TUI_SIG_HUP = 4, TUI_SIG_WINCH = 8 };
+enum tui_ev { TUI_EV_PROGRESS = 1, TUI_EV_STARTED = 2, TUI_EV_EPOCH = 4, TUI_EV_ENDED = 8 };
+
+typedef struct tui_app {
+    void *ctx;
+    int wake_fd; /* readable when events or signals wait; drain/signals clear it */
+    /* Applies the queued trainer events to live; returns TUI_EV_* flags. When another run
+     * starts (a sweep's next one), live's curves are first copied into prev. */
+    int (*drain)(void *ctx, tui_live *live, tui_live *prev);
+    /* The signals that arrived since the last call (TUI_SIG_*). */
+    int (*signals)(void *ctx);
+    /* Starts training forms[0..n-1] one after another (n > 1: a sweep); the first is recorded
+     * with parent as its parent (0: none), the others with the first. -1 with err when busy
+     * or the form is bad. */
+    int (*start)(void *ctx, const tui_form *forms, int n, int64_t parent, ae_err *err);
+    void (*pause)(void *ctx, int on);
+    void (*stop)(void *ctx); /* ends the current run (status stopped) and drops the queue */
+    int (*busy)(void *ctx);
+    void (*join)(void *ctx); /* waits for the trainer thread to finish its store writes */
+    /* Removes a deleted run's files (checkpoints) beside the store; may be NULL. */
+    int (*run_files_rm)(void *ctx, int64_t run, ae_err *err);
+    double (*now)(void *ctx); /* monotonic seconds */
+
+    store *st; /* the UI thread's own handle */
+    const char *db_path, *data_dir;
+    const char *blas_core, *blas_report;
+    int threads;
+    const char *graphics, *graphics_why; /* from the terminal probe */
+    FILE *trace;                         /* AETUI_TRACE, or NULL */
+    int no_color;                        /* NO_COLOR set */
+} tui_app;
+
+/* Why tui_run returned. */
+enum tui_exit { TUI_EXIT_QUIT = 0, TUI_EXIT_TERM = 1, TUI_EXIT_HUP = 2, TUI_EXIT_INT = 3 };
+
+/* Runs the interface until the user quits or a signal ends it (the trainer is stopped and
+ * joined first). Returns a tui_exit, or -1 with err when the terminal could not be set up. */
+int tui_run(const tui_app *app, ae_err *err);
+
+/* ---- inside: the state the screens share ---------------------------------------------- */
+
+typedef struct tui tui;
+
+typedef struct tui_screen {
+    const char *name;
+    const tui_key *keys; /* the screen's key table (help overlay, hints, dispatch) */
+    void (*draw)(tui *t, int y, int x, int h, int w);
+    /* An action from keys (or 0 with the raw key when the key is in no table); 1 handled. */
+    int (*action)(tui *t, int action, int key);
+    /* A click at (y, x); 1 handled. */
+    int (*click)(tui *t, int y, int x);
+    void (*show)(tui *t);         /* when switched to (may be NULL) */
+    void (*after_update)(tui *t); /* after doupdate(): images go here (issue 5) */
+    int (*editing)(tui *t);       /* 1 while the screen takes every key (a text field) */
+} tui_screen;
+
+enum { TUI_NSCREENS = 7 };
+extern const tui_screen screen_home, screen_train, screen_runs, screen_compare, screen_latent,
+    screen_recon, screen_model;
+
+/* One line of the runs table, with what a listing lacks (latent, input values). */
+typedef struct tui_row {
+    store_row r;
+    int latent; /* 0 when unknown */
+    int marked;
+} tui_row;
+
+typedef void (*tui_text_cb)(tui *t, const char *text);
+typedef void (*tui_yes_cb)(tui *t);
+
+typedef struct tui_train_state {
+    int field;   /* the selected form field */
+    int editing; /* typing into it */
+    char buf[64];
+    int blen;
+    tui_plot loss, mae;
+} tui_train_state;
+
+enum { RUNS_NCOLS = 12 };
+
+typedef struct tui_runs_state {
+    panel list;
+    int *view; /* indices into t->rows after filter and sort */
+    int nview;
+    int sort_col, sort_desc;
+    char f_text[64], f_tag[64];
+    int f_model, f_status; /* 0: any, else index + 1 into presets / statuses */
+    int detail;            /* showing one run */
+    int64_t detail_id;
+    int detail_scroll;
+    store_run drun;
+    store_param *dparams;
+    int ndparams;
+    store_epoch *depochs;
+    int ndepochs;
+    float *dbl; /* the run's batch losses */
+    int ndbl;
+    int detail_stale;
+    tui_plot dplot;
+} tui_runs_state;
+
+typedef struct tui_cmp_run { /* a marked run's curve for the overlay */
+    int64_t id;
+    char label[48];
+    float *test;
+    int n;
+} tui_cmp_run;
+
+typedef struct tui_compare_state {
+    int stale;
+    tui_cmp_run *runs;
+    int nruns;
+    tui_plot plot, elbow;
+    int elbow_pick; /* which model+dataset group the elbow shows */
+    int scroll;
+    /* best CNN and best LSTM run */
+    int64_t best_id[2];
+    long params[2];
+    double pca[2]; /* PCA baseline MSE at the same latent; NaN when not available */
+} tui_compare_state;
+
+struct tui {
+    const tui_app *app;
+    crt crt;
+    int screen; /* 0..6 */
+    int rows, cols;
+    int quit, exit_code;
+    int help;      /* the help overlay is open */
+    char msg[256]; /* transient message on the status bar */
+    double msg_until;
+    /* modal line prompt and yes/no question */
+    int prompting;
+    char prompt[96], pbuf[256];
+    int plen;
+    tui_text_cb prompt_cb;
+    int asking;
+    char question[200];
+    tui_yes_cb yes_cb;
+    /* the form, and the run being trained with its parent's curves */
+    tui_form form;
+    int64_t form_parent; /* the run the form came from (the next run's parent), 0 none */
+    tui_live live, parent;
+    /* the store as last read */
+    tui_row *rows_v;
+    int nrows;
+    int store_dirty;
+    double last_store_check;
+    /* screen states */
+    tui_train_state train;
+    tui_runs_state runs;
+    tui_compare_state cmp;
+    int model_scroll;
+    char *model_text; /* the summary of model_form */
+    tui_form model_form;
+    char home_ds[8][160]; /* datasets found, one line each */
+    int nhome_ds;
+};
+
+/* Helpers for the screens (tui.c). */
+void tui_message(tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_ask(tui *t, const char *question, tui_yes_cb yes);
+void tui_prompt_open(tui *t, const char *prompt, const char *initial, tui_text_cb cb);
+void tui_switch(tui *t, int screen);
+/* Reads every run from the store into t->rows_v (after a change). */
+int tui_reload_rows(tui *t, ae_err *err);
+/* Starts a run (or a sweep of latents) from the form; messages on failure. */
+void tui_start_training(tui *t, const int *latents, int nlat);
+/* Clears a rectangle. */
+void tui_clear(int y, int x, int h, int w);
+/* Text from the store made visible and cut to w cells at (y, x). */
+int tui_put_visible(tui *t, int y, int x, int w, const char *s, attr_t a);
+/* "1.5k", "12.3s"/"4m05s", dates. */
+void tui_fmt_duration(double s, char *out, size_t len);
+void tui_fmt_time(double t, char *out, size_t len);
+void tui_fmt_num(double v, char *out, size_t len);
+
+#endif

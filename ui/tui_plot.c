@@ -1,0 +1,128 @@
+/* tui_plot.c: the curve widget (see tui_plot.h): chart -> canvas -> braille cells -> ncurses,
+ * with the tick labels as text. */
+#include "tui_plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void tui_plot_init(tui_plot *p, const crt *c)
+{
+    memset(p, 0, sizeof *p);
+    p->ascii = !c->utf8;
+    p->colors = c->colors;
+}
+
+void tui_plot_free(tui_plot *p)
+{
+    canvas_free(&p->cv);
+    textgfx_grid_free(&p->grid);
+}
+
+canvas_color tui_plot_faint(canvas_color c)
+{
+    return canvas_mix(c, TUI_COL_BG, 0.45);
+}
+
+static void draw_legend(const crt *c, int y, int x, int w, const char *title, const tui_legend *leg,
+                        int nleg)
+{
+    int used = crt_put(y, x, w, title ? title : "", crt_attr(c, CRT_TITLE), 0);
+    for (int i = 0; i < nleg && used < w; i++) {
+        const char *mark = c->utf8 ? "  \u2501 " : "  - ";
+        attr_t a = crt_plot_attr(c, leg[i].col, textgfx_rgb_to_256(leg[i].col)) | A_BOLD;
+        used += crt_put(y, x + used, w - used, mark, a, 0);
+        used += crt_put(y, x + used, w - used, leg[i].name, crt_attr(c, CRT_NORMAL), 0);
+    }
+}
+
+int tui_plot_draw(tui_plot *p, const crt *c, int y, int x, int h, int w, const char *title,
+                  const chart_series *s, int ns, const tui_legend *leg, int nleg, ae_err *err)
+{
+    int log_y = p->log_y, has_best = p->has_best;
+    double best_x = p->best_x;
+    p->log_y = p->has_best = 0;
+    if (h < 1 || w < 1) return 0;
+    /* clear the rectangle */
+    for (int r = 0; r < h; r++) {
+        move(y + r, x);
+        for (int k = 0; k < w; k++) addch(' ');
+    }
+    draw_legend(c, y, x, w, title, leg, nleg);
+    const int lw = 8; /* y tick labels */
+    int rows = h - 2, cols = w - lw;
+    if (rows < 3 || cols < 10) return 0;
+    int pw = cols * 2, ph = rows * 4;
+    if (p->cv.w != pw || p->cv.h != ph) {
+        if (canvas_resize(&p->cv, pw, ph, err)) return -1;
+    }
+    chart_init(&p->ch, 0, 0, pw, ph);
+    p->ch.labels = 0;
+    p->ch.grid = 0;
+    p->ch.legend = 0;
+    p->ch.bg = TUI_COL_BG;
+    p->ch.fg = 0x707070;
+    p->ch.best_color = TUI_COL_BEST;
+    p->ch.x_int = 1;
+    p->ch.log_y = log_y;
+    p->ch.has_best = has_best;
+    p->ch.best_x = best_x;
+    if (chart_draw(&p->cv, &p->ch, s, ns, err)) return -1;
+    if (p->backend.draw &&
+        p->backend.draw(p->backend.ctx, p, s, ns, y + 1, x + lw, rows, cols) == 0)
+        return 0;
+    textgfx_opts o = {.style = p->ascii ? TEXTGFX_ASCII : TEXTGFX_BRAILLE,
+                      .colors = TEXTGFX_COLOR_256,
+                      .plot = 1,
+                      .paper_known = 1,
+                      .paper = p->ch.bg};
+    textgfx_grid_free(&p->grid);
+    if (textgfx_render(&p->cv, 0, 0, pw, ph, cols, rows, &o, &p->grid, err)) return -1;
+    for (int r = 0; r < rows; r++) {
+        for (int k = 0; k < cols; k++) {
+            const textgfx_cell *cell = &p->grid.cells[r * cols + k];
+            if (!strcmp(cell->ch, " ") || !cell->ch[0] || !strcmp(cell->ch, "\u2800")) continue;
+            attr_t a = cell->fg == TEXTGFX_DEFAULT ? 0 : crt_plot_attr(c, cell->fg, cell->fg256);
+            attron(a);
+            mvaddstr(y + 1 + r, x + lw + k, cell->ch);
+            attroff(a);
+        }
+    }
+    /* tick labels: y on the left at the tick's row, x under the plot */
+    attr_t ax = crt_attr(c, CRT_AXIS);
+    double ystep = p->ch.nyticks > 1 ? fabs(p->ch.yticks[1] - p->ch.yticks[0]) : 0;
+    int last_row = -2;
+    for (int i = 0; i < p->ch.nyticks; i++) {
+        int px, py;
+        if (chart_map(&p->ch, p->ch.x0, p->ch.yticks[i], &px, &py)) continue;
+        int r = py / 4;
+        if (r < 0 || r >= rows || r == last_row) continue;
+        last_row = r;
+        char lab[16];
+        canvas_format_tick(p->ch.yticks[i], ystep > 0 ? ystep : fabs(p->ch.yticks[i]) + 1e-9, lab,
+                           sizeof lab);
+        char pad[24];
+        snprintf(pad, sizeof pad, "%*s ", lw - 1, lab);
+        crt_put(y + 1 + r, x, lw, pad, ax, 0);
+    }
+    double xstep = p->ch.nxticks > 1 ? fabs(p->ch.xticks[1] - p->ch.xticks[0]) : 1;
+    int next_free = 0;
+    for (int i = 0; i < p->ch.nxticks; i++) {
+        int px, py;
+        double ybase = p->ch.log_y ? pow(10, p->ch.y0) : p->ch.y0; /* y0 is logged */
+        if (chart_map(&p->ch, p->ch.xticks[i], ybase, &px, &py)) continue;
+        char lab[16];
+        canvas_format_tick(p->ch.xticks[i], xstep, lab, sizeof lab);
+        int col = px / 2 - (int)strlen(lab) / 2;
+        if (col < next_free || col + (int)strlen(lab) > cols) continue;
+        crt_put(y + h - 1, x + lw + col, cols - col, lab, ax, 0);
+        next_free = col + (int)strlen(lab) + 1;
+    }
+    if (p->x_label && next_free + (int)strlen(p->x_label) + 2 < cols) {
+        int lx = cols - (int)strlen(p->x_label);
+        if (lx > next_free)
+            crt_put(y + h - 1, x + lw + lx, cols - lx, p->x_label, crt_attr(c, CRT_DIM), 0);
+    }
+    p->x_label = NULL;
+    return 0;
+}
