@@ -553,5 +553,10 @@ int main(int argc, char **argv)
     test_epochs();
     test_things();
     test_pack();
+    if (!test_failed) { /* keep the files of a failure to look at */
+        char cmd[1200];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    }
     return test_done();
 }
