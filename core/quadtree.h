@@ -4,13 +4,17 @@
  * of the sorted points. Nodes are stored in depth-first preorder, each with the index of the
  * node after its subtree, so a traversal is a loop over an array with no stack: accept a
  * cell (skip to `next`) when its full width is below theta times the distance to its centre
- * of mass, else step into it. Leaves hold up to QT_LEAF points and are summed exactly, four
- * at a time in float vectors (GCC vector extensions), each leaf's sum then added in double.
+ * of mass, else step into it. Leaves hold up to QT_LEAF points and are summed exactly.
  * A cell that contains the point itself is never summarised.
  *
+ * Two evaluations: quadtree_repulsion walks the tree once per point (the textbook method,
+ * kept as a reference); quadtree_repulsion_leaves walks it once per leaf and lets all the
+ * leaf's points share the list it collects, summed in float vectors (GCC vector extensions).
+ * The second is the one t-SNE uses: ~3x faster at 10,000 points and slightly more accurate.
+ *
  * Memory: a quadtree owns its arrays and reuses them from one build to the next.
- * quadtree_build is single-threaded; quadtree_repulsion may run in several threads at once on
- * disjoint ranges of a built tree. */
+ * quadtree_build is single-threaded; the repulsion functions may run in several threads at
+ * once on disjoint ranges of a built tree (each thread with its own qt_scratch). */
 #ifndef AE_QUADTREE_H
 #define AE_QUADTREE_H
 

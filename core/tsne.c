@@ -1,10 +1,12 @@
 /* tsne.c: Barnes-Hut t-SNE with a fixed summation order, for a worker thread (see tsne.h).
  *
- * Each iteration: build the quadtree of the layout (one thread, ~1 ms at 10,000 points), then
- * a parallel pass over the points in Morton order (neighbouring points share cache-hot tree
- * nodes) in chunks handed out from an atomic counter; every point's repulsion, partial
- * normaliser and attraction land in per-point slots, and the normaliser Z is summed in point
- * order afterwards. Which thread did which chunk therefore never changes a bit of the result. */
+ * Each iteration: build the quadtree of the layout (one thread, ~0.3 ms at 10,000 points);
+ * a parallel pass over the tree's leaves (each leaf's points share one interaction list, see
+ * quadtree.h) and one over the rows of P for the attraction, both in chunks handed out from
+ * an atomic counter; every point's repulsion, partial normaliser and attraction land in
+ * per-point slots, and the normaliser Z is summed in point order afterwards. Which thread did
+ * which chunk therefore never changes a bit of the result. The update (gains, momentum) is a
+ * serial O(n) loop. */
 #include "tsne.h"
 
 #include <math.h>
