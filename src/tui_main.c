@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -63,6 +64,8 @@ typedef struct app_ctx {
     channel *ch;
     tthread tt;
     const char *db_path;
+    store *st;     /* the UI thread's handle as last handed out */
+    ino_t wal_ino; /* the WAL file that handle reads, 0 before it is seen */
 } app_ctx;
 
 static int a_drain(void *ctx, tui_live *live, tui_live *prev)
@@ -105,6 +108,38 @@ static double a_now(void *ctx)
 {
     (void)ctx;
     return cli_now();
+}
+
+/* Works around the store's open-time header check (db/store.c check_file), which opens and
+ * closes the database file: in a process that already has a connection, that close drops the
+ * process's POSIX locks on the file, so another process closing its connection believes it
+ * is the last one, checkpoints and deletes the WAL, and our connection goes on reading the
+ * deleted WAL, never seeing new runs. When the WAL file is gone or replaced, the handle is
+ * reopened (closed first, so that nothing of ours holds the file), but never while the
+ * trainer thread has its handle open (that would drop its locks too): after the run. */
+static store *a_store_fresh(void *ctx, store *cur, int busy)
+{
+    app_ctx *a = ctx;
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", a->db_path);
+    struct stat sb;
+    int have = stat(wal, &sb) == 0;
+    if (have && (!a->wal_ino || sb.st_ino == a->wal_ino)) {
+        a->wal_ino = sb.st_ino;
+        return cur;
+    }
+    if (busy || (!have && !a->wal_ino)) return cur;
+    ae_err err;
+    store_close(cur);
+    store *st = NULL;
+    if (store_open(&st, a->db_path, STORE_CREATE, &err) &&
+        store_open(&st, a->db_path, STORE_READONLY, &err)) {
+        a->st = NULL; /* tui_run ends; cmd_tui reports it */
+        return NULL;
+    }
+    a->st = st;
+    a->wal_ino = 0;
+    return st;
 }
 
 static int a_files_rm(void *ctx, int64_t run, ae_err *err)
@@ -173,6 +208,7 @@ int cmd_tui(int argc, char **argv)
     app_ctx a;
     memset(&a, 0, sizeof a);
     a.db_path = db;
+    a.st = st;
     if (channel_open(&a.ch, &err)) {
         store_close(st);
         return cli_fail(C, "%s", err.msg);
@@ -198,6 +234,7 @@ int cmd_tui(int argc, char **argv)
                    .busy = a_busy,
                    .join = a_join,
                    .run_files_rm = a_files_rm,
+                   .store_fresh = a_store_fresh,
                    .now = a_now,
                    .st = st,
                    .db_path = db,
@@ -244,9 +281,10 @@ int cmd_tui(int argc, char **argv)
     tthread_stop(&a.tt);
     tthread_join(&a.tt);
     channel_close(a.ch);
-    store_close(st);
+    if (a.st) store_close(a.st);
     if (trace) fclose(trace);
     if (code < 0) return cli_fail(C, "%s", err.msg);
+    if (!a.st) return cli_fail(C, "%s: the run store could not be reopened", db);
     switch (code) {
     case TUI_EXIT_TERM:
         return 128 + SIGTERM;

@@ -46,8 +46,8 @@ static double pca_of(tui *t, int64_t id)
     size_t len = 0;
     ae_err err;
     double v = NAN;
-    if (store_artifact_get(t->app->st, id, "pca_baseline", dtype, &rows, &cols, &data, &len,
-                           &err) == 0 &&
+    if (store_artifact_get(t->st, id, "pca_baseline", dtype, &rows, &cols, &data, &len, &err) ==
+            0 &&
         data) {
         if (!strcmp(dtype, "f32") && len >= 4) {
             float f;
@@ -84,7 +84,7 @@ static void cmp_refresh(tui *t)
         snprintf(r->label, sizeof r->label, "#%lld %s/%d", (long long)v->r.id, m, v->latent);
         store_epoch *ep = NULL;
         int ne = 0;
-        if (store_epochs_get(t->app->st, v->r.id, &ep, &ne, &err) == 0 && ne > 0) {
+        if (store_epochs_get(t->st, v->r.id, &ep, &ne, &err) == 0 && ne > 0) {
             r->test = malloc((size_t)ne * sizeof(float));
             if (r->test) {
                 for (int k = 0; k < ne; k++) r->test[k] = (float)ep[k].test_loss;
@@ -106,7 +106,7 @@ static void cmp_refresh(tui *t)
         if (!best) continue;
         store_param *p = NULL;
         int np = 0;
-        if (store_params_get(t->app->st, best->r.id, &p, &np, &err) == 0)
+        if (store_params_get(t->st, best->r.id, &p, &np, &err) == 0)
             for (int k = 0; k < np; k++)
                 if (!strcmp(p[k].name, "params") && !p[k].is_text) c->params[kind] = (long)p[k].num;
         free(p);

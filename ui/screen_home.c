@@ -122,8 +122,7 @@ static void home_draw(tui *t, int y, int x, int h, int w)
     char vis[512];
     text_visible(t->app->db_path ? t->app->db_path : "", vis, sizeof vis);
     crt_put(rr++, rx + 2, rw - 2, vis, 0, 0);
-    snprintf(line, sizeof line, "%d runs%s", t->nrows,
-             store_readonly(t->app->st) ? ", read-only" : "");
+    snprintf(line, sizeof line, "%d runs%s", t->nrows, store_readonly(t->st) ? ", read-only" : "");
     crt_put(rr++, rx + 2, rw - 2, line, 0, 0);
     int by = y + h - 2;
     if (by > r && by > rr)

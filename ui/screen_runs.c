@@ -420,21 +420,21 @@ static void detail_load(tui *t)
     ae_err err;
     detail_free(s);
     s->detail_stale = 0;
-    if (store_run_get(t->app->st, s->detail_id, &s->drun, &err)) {
+    if (store_run_get(t->st, s->detail_id, &s->drun, &err)) {
         tui_message(t, "%s", err.msg);
         s->detail = 0;
         return;
     }
-    store_params_get(t->app->st, s->detail_id, &s->dparams, &s->ndparams, &err);
-    if (store_epochs_get(t->app->st, s->detail_id, &s->depochs, &s->ndepochs, &err)) return;
+    store_params_get(t->st, s->detail_id, &s->dparams, &s->ndparams, &err);
+    if (store_epochs_get(t->st, s->detail_id, &s->depochs, &s->ndepochs, &err)) return;
     int total = 0;
     for (int i = 0; i < s->ndepochs; i++) total += s->depochs[i].nbatches;
     if (total > 0 && (s->dbl = malloc((size_t)total * sizeof(float)))) {
         for (int i = 0; i < s->ndepochs; i++) {
             float *v = NULL;
             int n = 0;
-            if (store_batch_losses_get(t->app->st, s->detail_id, s->depochs[i].epoch, &v, &n,
-                                       &err) == 0 &&
+            if (store_batch_losses_get(t->st, s->detail_id, s->depochs[i].epoch, &v, &n, &err) ==
+                    0 &&
                 v) {
                 if (s->ndbl + n > total) n = total - s->ndbl;
                 memcpy(s->dbl + s->ndbl, v, (size_t)n * sizeof(float));
@@ -623,7 +623,7 @@ static int targets(tui *t, int64_t *ids, int cap)
 static void after_edit(tui *t)
 {
     ae_err err;
-    store_changed(t->app->st, &err); /* our own write: read it now */
+    store_changed(t->st, &err); /* our own write: read it now */
     if (tui_reload_rows(t, &err)) tui_message(t, "store: %s", err.msg);
 }
 
@@ -640,8 +640,8 @@ static void do_tag(tui *t, const char *text)
     }
     ae_err err;
     for (int i = 0; i < n; i++) {
-        int rc = rm ? store_tag_remove(t->app->st, ids[i], tag, &err)
-                    : store_tag_add(t->app->st, ids[i], tag, &err);
+        int rc = rm ? store_tag_remove(t->st, ids[i], tag, &err)
+                    : store_tag_add(t->st, ids[i], tag, &err);
         if (rc) {
             tui_message(t, "%s", err.msg);
             return;
@@ -657,7 +657,7 @@ static void do_note(tui *t, const char *text)
     int64_t ids[1];
     if (targets(t, ids, 1) != 1) return;
     ae_err err;
-    if (store_run_set_notes(t->app->st, ids[0], text, &err))
+    if (store_run_set_notes(t->st, ids[0], text, &err))
         tui_message(t, "%s", err.msg);
     else
         tui_message(t, "notes of run #%lld saved", (long long)ids[0]);
@@ -675,7 +675,7 @@ static void do_delete(tui *t)
             tui_message(t, "run #%lld is training: stop it first", (long long)ids[i]);
             continue;
         }
-        if (store_run_delete(t->app->st, ids[i], &err)) {
+        if (store_run_delete(t->st, ids[i], &err)) {
             tui_message(t, "%s", err.msg);
             break;
         }
@@ -856,7 +856,7 @@ static int runs_action(tui *t, int action, int key)
         if (!v) return 1;
         store_run r;
         ae_err err;
-        if (store_run_get(t->app->st, v->r.id, &r, &err)) {
+        if (store_run_get(t->st, v->r.id, &r, &err)) {
             tui_message(t, "%s", err.msg);
             return 1;
         }

@@ -145,10 +145,10 @@ int tui_reload_rows(tui *t, ae_err *err)
     store_filter f = {0};
     store_row *rows = NULL, *lat = NULL;
     int n = 0, nl = 0;
-    if (store_runs_list(t->app->st, &f, &rows, &n, err)) return -1;
+    if (store_runs_list(t->st, &f, &rows, &n, err)) return -1;
     store_filter fl = {.sort = "latent"};
     ae_err e2; /* fails while no run has a latent parameter: latents stay unknown */
-    if (n > 0 && store_runs_list(t->app->st, &fl, &lat, &nl, &e2)) lat = NULL, nl = 0;
+    if (n > 0 && store_runs_list(t->st, &fl, &lat, &nl, &e2)) lat = NULL, nl = 0;
     tui_row *v = calloc((size_t)(n > 0 ? n : 1), sizeof *v);
     if (!v) {
         free(rows), free(lat);
@@ -513,7 +513,19 @@ static void cause_name(int c, char *out, size_t len)
 static void check_store(tui *t, int *dirty)
 {
     ae_err err;
-    int ch = store_changed(t->app->st, &err);
+    if (t->app->store_fresh) {
+        store *fresh = t->app->store_fresh(t->app->ctx, t->st, t->app->busy(t->app->ctx));
+        if (!fresh) { /* the store could not be reopened: nothing left to show */
+            t->st = NULL;
+            t->quit = 3;
+            return;
+        }
+        if (fresh != t->st) {
+            t->st = fresh;
+            *dirty |= C_STORE;
+        }
+    }
+    int ch = store_changed(t->st, &err);
     if (ch > 0) {
         if (tui_reload_rows(t, &err)) tui_message(t, "store: %s", err.msg);
         *dirty |= C_STORE;
@@ -543,6 +555,7 @@ int tui_run(const tui_app *app, ae_err *err)
     tui *t = calloc(1, sizeof *t);
     if (!t) return ae_fail(err, "out of memory");
     t->app = app;
+    t->st = app->st;
     crt_opts co = {.no_color = app->no_color};
     if (crt_init(&t->crt, &co, err)) {
         free(t);
@@ -561,7 +574,7 @@ int tui_run(const tui_app *app, ae_err *err)
     t->runs.sort_desc = 1;
     t->cmp.stale = 1;
     ae_err e2;
-    if (store_changed(app->st, &e2) < 0 || tui_reload_rows(t, &e2))
+    if (store_changed(t->st, &e2) < 0 || tui_reload_rows(t, &e2))
         tui_message(t, "store: %s", e2.msg);
     tui_switch(t, 0);
 

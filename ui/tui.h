@@ -106,6 +106,9 @@ typedef struct tui_app {
     void (*stop)(void *ctx); /* ends the current run (status stopped) and drops the queue */
     int (*busy)(void *ctx);
     void (*join)(void *ctx); /* waits for the trainer thread to finish its store writes */
+    /* Returns the store handle to use from now on: cur, or a fresh handle when cur can no
+     * longer see other processes' writes (see tui_main.c); may be NULL. busy: a run trains. */
+    store *(*store_fresh)(void *ctx, store *cur, int busy);
     /* Removes a deleted run's files (checkpoints) beside the store; may be NULL. */
     int (*run_files_rm)(void *ctx, int64_t run, ae_err *err);
     double (*now)(void *ctx); /* monotonic seconds */
@@ -210,6 +213,7 @@ typedef struct tui_compare_state {
 
 struct tui {
     const tui_app *app;
+    store *st; /* the UI thread's store handle (app->st, or its replacement) */
     crt crt;
     int screen; /* 0..6 */
     int rows, cols;
