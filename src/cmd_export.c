@@ -15,14 +15,18 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "dataset.h"
 #include "store_cli.h"
 
 static const char export_help[] =
     "usage: aetui export RUN --csv FILE [--db PATH]\n"
+    "       aetui export RUN --data train|test --out X.npy [--db PATH]\n"
     "\n"
     "Writes a run's records to files.\n"
     "\n"
     "  --csv FILE  the per-epoch metrics as CSV with a header row (FILE '-': standard output)\n"
+    "  --data S    with --out X.npy: the run's train or test split as the run saw it (images\n"
+    "              uint8 N x H x W x C, sequences float32 N x T x F), for encode/reconstruct\n"
     "  --db PATH   the run store (default: $AETUI_DB, else ~/.local/share/aetui/aetui.db)\n";
 
 static void csv_num(FILE *f, double v)
@@ -53,6 +57,61 @@ static int export_csv(store *st, int64_t run, FILE *f, ae_err *err)
         fprintf(f, ",%d\n", e[i].nbatches);
     }
     free(e);
+    return 0;
+}
+
+/* --data train|test --out X.npy: the run's dataset split, loaded as the trainer loaded it
+ * (same dataset, directory and sample counts from the run's parameters; issue 7). */
+static int export_split = -1;
+
+static const store_param *param_find(const store_param *p, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(p[i].name, name)) return &p[i];
+    return NULL;
+}
+
+static int export_data(store *st, int64_t run, FILE *f, ae_err *err)
+{
+    store_param *p;
+    int np;
+    if (store_params_get(st, run, &p, &np, err)) return -1;
+    const store_param *name = param_find(p, np, "dataset"), *dir = param_find(p, np, "data_dir");
+    const store_param *count = param_find(p, np, export_split == DS_TRAIN ? "train" : "test");
+    if (!name || !name->is_text || !count || count->is_text || !(count->num >= 1)) {
+        free(p);
+        return ae_fail(err, "run %lld: its parameters do not say which data it saw",
+                       (long long)run);
+    }
+    dataset ds = {0};
+    ds_options o = {.data_dir = dir && dir->is_text && dir->text[0] ? dir->text : NULL,
+                    .n = (int)count->num};
+    int rc = ds_load(name->text, export_split, &o, &ds, err);
+    free(p);
+    if (rc) {
+        ds_free(&ds);
+        return -1;
+    }
+    int images = ds.kind == DS_IMAGES;
+    char dict[160];
+    int n = images ? snprintf(dict, sizeof dict,
+                              "{'descr': '|u1', 'fortran_order': False, 'shape': (%d, %d, %d, "
+                              "%d), }",
+                              ds.n, ds.h, ds.w, ds.c)
+                   : snprintf(dict, sizeof dict,
+                              "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d, %d), }",
+                              ds.n, ds.t, ds.f);
+    int hl = n + 1;
+    while ((10 + hl) % 64) hl++;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff),
+                             (unsigned char)(hl >> 8)};
+    fwrite(pre, 1, 10, f);
+    fprintf(f, "%s%*s\n", dict, hl - n - 1, "");
+    if (images)
+        fwrite(ds.u8, 1, (size_t)ds.n * ds.dim, f);
+    else
+        fwrite(ds.f32, sizeof(float), (size_t)ds.n * ds.dim, f);
+    ds_free(&ds);
     return 0;
 }
 
@@ -93,9 +152,12 @@ int cmd_export(int argc, char **argv)
 {
     export_mode modes[] = {
         {"csv", export_csv, NULL},
+        {"out", export_data, NULL},
     };
     enum { NMODES = sizeof modes / sizeof modes[0] };
     static const struct option opts[] = {{"csv", required_argument, 0, 0},
+                                         {"out", required_argument, 0, 0},
+                                         {"data", required_argument, 0, 'D'},
                                          {"db", required_argument, 0, 'd'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -116,6 +178,11 @@ int cmd_export(int argc, char **argv)
         case 'd':
             db = optarg;
             break;
+        case 'D':
+            if (strcmp(optarg, "train") && strcmp(optarg, "test"))
+                return cli_usage("export", "--data: expected train or test, got '%s'", optarg);
+            export_split = !strcmp(optarg, "train") ? DS_TRAIN : DS_TEST;
+            break;
         case 'h':
             fputs(export_help, stdout);
             return CLI_OK;
@@ -128,6 +195,8 @@ int cmd_export(int argc, char **argv)
         return cli_usage("export", "one run at a time (unexpected '%s')", argv[optind + 1]);
     int nwanted = 0;
     for (int i = 0; i < NMODES; i++) nwanted += modes[i].file != NULL;
+    if ((export_split >= 0) != (modes[1].file != NULL))
+        return cli_usage("export", "--data and --out go together (--data train|test --out X.npy)");
     if (!nwanted) return cli_usage("export", "what to export? --csv FILE (see --help)");
     int64_t id;
     if (scli_run_id("export", argv[optind], &id)) return CLI_USAGE;

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "model.h"
 #include "store_cli.h"
+#include "train_checkpoint.h"
 #include "train_record.h"
 #include "trainer.h"
 
@@ -41,7 +42,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: aetui train [--model M] [--dataset D] [--data-dir DIR] [--latent N]\n"
                "                   [--epochs N] [--batch N] [--lr X] [--train N] [--test N]\n"
                "                   [--seed N] [--threads N] [--clip X] [--augment A]\n"
-               "                   [--schedule S] [--json] [--db PATH] [--no-record]\n\n"
+               "                   [--schedule S] [--json] [--db PATH] [--no-record]\n"
+               "       aetui train --resume RUN [--epochs N] [--json] [--db PATH]\n"
+               "       aetui train --from RUN [options]\n\n"
                "Trains an autoencoder and evaluates it on the test split after every epoch.\n\n"
                "  --model M      ");
     for (const model_preset *p = model_presets; p->name; p++)
@@ -68,7 +71,11 @@ static void usage(FILE *f)
                "  --json         one JSON object per epoch and a summary on stdout\n"
                "  --db PATH      the run store (default: $AETUI_DB, else\n"
                "                 ~/.local/share/aetui/aetui.db)\n"
-               "  --no-record    do not record the run in the store\n");
+               "  --no-record    do not record the run in the store\n"
+               "  --resume RUN   continue RUN where it stopped, with its settings (a new run,\n"
+               "                 child of RUN; --epochs N sets the total)\n"
+               "  --from RUN     a new run, child of RUN, starting from RUN's last weights,\n"
+               "                 with RUN's settings as defaults\n");
 }
 
 typedef struct progress {
@@ -179,6 +186,8 @@ int cmd_train(int argc, char **argv)
                                          {"schedule", required_argument, 0, 'S'},
                                          {"db", required_argument, 0, 'B'},
                                          {"no-record", no_argument, 0, 'N'},
+                                         {"resume", required_argument, 0, 'R'},
+                                         {"from", required_argument, 0, 'F'},
                                          {0, 0, 0, 0}};
     const char *C = "train";
     train_config cfg;
@@ -188,6 +197,9 @@ int cmd_train(int argc, char **argv)
         cli_usage(C, "--model: %s (aetui train --help lists the models)", err.msg);
         return CLI_USAGE;
     }
+    int64_t parent = 0; /* --resume RUN / --from RUN: RUN's settings and files */
+    int ckrc = train_ckpt_args(C, argc, argv, &cfg, &parent);
+    if (ckrc) return ckrc;
     int json = 0, opt, record = 1;
     const char *opt_db = NULL;
     opterr = 0;
@@ -195,6 +207,8 @@ int cmd_train(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (opt) {
         case 'm':
+        case 'R':
+        case 'F':
             break;
         case 'd':
             snprintf(cfg.dataset, sizeof cfg.dataset, "%s", optarg);
@@ -280,11 +294,15 @@ int cmd_train(int argc, char **argv)
                              "without recording)",
                              path);
         }
-        if (train_record_open(&rec, st, 0, &err)) {
+        if (train_record_open(&rec, st, parent, &err)) {
             store_close(st);
             return cli_usage(C, "%s", err.msg);
         }
         obs = train_record_observer(&rec, &printer);
+        static train_observer recorder; /* checkpoints are written, then the epoch recorded */
+        static train_ckpt ck;
+        recorder = obs;
+        obs = train_ckpt_observer(&ck, path, &rec, &recorder);
     }
     train_control ctl;
     atomic_init(&ctl.stop, 0);

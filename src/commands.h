@@ -16,6 +16,9 @@ int cmd_untag(int argc, char **argv);
 int cmd_note(int argc, char **argv);
 /* Latent analysis (issue 6): PCA or t-SNE layout of a .npy matrix as CSV. */
 int cmd_embed(int argc, char **argv);
+/* Checkpoints (issue 7): a run's encoder and whole model on new data. */
+int cmd_encode(int argc, char **argv);
+int cmd_reconstruct(int argc, char **argv);
 /* The interactive interface (issue 4): `aetui` with no command, or `aetui tui`. */
 int cmd_tui(int argc, char **argv);
 

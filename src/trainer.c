@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "blas.h"
+#include "checkpoint.h"
 #include "dataset.h"
 #include "model.h"
 #include "net.h"
@@ -243,6 +244,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     rng_seed_stream(&r_aug, cfg.seed, STREAM_AUGMENT);
     int do_flip = cfg.flip && tr.kind == DS_IMAGES;
     if (net_init_params(&n, &r_init, err)) goto out;
+    if (cfg.init_weights[0] && ckpt_load(cfg.init_weights, &n, cfg.model, err)) goto out;
 
     blas_set_threads(1);
     if (!(wk = workers_start(nthreads, err))) goto out;
@@ -264,6 +266,32 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
         }
     for (int i = 0; i < tr.n; i++) order[i] = i;
     for (int i = 0; i < te.n; i++) test_order[i] = i;
+    /* --resume: weights, moments, generators and the position in the data order */
+    ckpt_state rs = {0};
+    int ep0 = 1, mid = 0;
+    if (cfg.resume_state[0]) {
+        if (ckpt_state_load(cfg.resume_state, &rs, &n, cfg.model, err)) goto out;
+        if (rs.n_train != tr.n || rs.nbatches != nbatches) {
+            ae_fail(err,
+                    "%s: the state of a run with %d training samples in %d batches, not %d in %d",
+                    cfg.resume_state, rs.n_train, rs.nbatches, tr.n, nbatches);
+            ckpt_state_free(&rs);
+            goto out;
+        }
+        memcpy(order, rs.order, sizeof(int) * tr.n);
+        memcpy(batch_losses, rs.batch_losses, sizeof(float) * nbatches);
+        memcpy(r_order.s, rs.rng_order, sizeof r_order.s);
+        memcpy(r_aug.s, rs.rng_aug, sizeof r_aug.s);
+        mid = rs.batch < rs.nbatches;
+        ep0 = mid ? rs.epoch : rs.epoch + 1;
+        free(rs.order), free(rs.batch_losses);
+        rs.order = NULL, rs.batch_losses = NULL;
+        if (ep0 > cfg.epochs) {
+            ae_fail(err, "the run has done %d epochs already: ask for more with --epochs",
+                    rs.epoch);
+            goto out;
+        }
+    }
 
     const char *files[DS_MAX_FILES];
     for (int i = 0; i < tr.nfiles; i++) files[i] = tr.files[i];
@@ -277,18 +305,25 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
 
     adam opt;
     adam_init(&opt, cfg.lr);
+    opt.t = rs.adam_t;
     job j = {.n = &n, .ds = &tr, .nthreads = nthreads, .backward = 1, .xbuf = xbuf,
              .sse = sums, .sae = sums + nthreads};
     res->best_test_loss = INFINITY;
+    if (cfg.resume_state[0])
+        res->best_test_loss = rs.best_test_loss, res->best_epoch = rs.best_epoch;
     double train_time = 0;
     long samples = 0;
     snprintf(res->status, sizeof res->status, "finished");
-    for (int ep = 1; ep <= cfg.epochs; ep++) {
+    for (int ep = ep0; ep <= cfg.epochs; ep++) {
         double t0 = now(), sae_sum = 0, loss_sum = 0;
         long ep_samples = 0;
         int done = 0;
-        rng_shuffle(&r_order, order, tr.n);
-        for (int b = 0; b < nbatches; b++) {
+        if (ep == ep0 && mid) /* resuming inside an epoch: its order and sums so far */
+            done = rs.batch, loss_sum = rs.loss_sum, sae_sum = rs.sae_sum,
+            ep_samples = rs.ep_samples;
+        else
+            rng_shuffle(&r_order, order, tr.n);
+        for (int b = done; b < nbatches; b++) {
             while (ctl && atomic_load(&ctl->pause) && !atomic_load(&ctl->stop)) {
                 struct timespec ts = {0, 20 * 1000 * 1000};
                 nanosleep(&ts, NULL);
@@ -333,7 +368,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
         train_time += secs, samples += ep_samples;
         if (!strcmp(res->status, "diverged") || done == 0) break;
         train_epoch e = {ep, loss_sum / done, sae_sum / ((double)ep_samples * tr.dim), 0, 0,
-                         secs, ep_samples / (secs > 0 ? secs : 1e-9), opt.lr};
+                         secs, ep_samples / (secs > 0 ? secs : 1e-9), opt.lr, NULL, NULL};
         j.ds = &te, j.backward = 0;
         evaluate(wk, &j, test_order, &e.test_loss, &e.test_mae);
         if (!isfinite(e.test_loss)) {
@@ -345,6 +380,14 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
         res->epochs_done = ep;
         res->test_mse = e.test_loss, res->test_mae = e.test_mae;
         if (e.test_loss < res->best_test_loss) res->best_test_loss = e.test_loss, res->best_epoch = ep;
+        ckpt_state snap = {.epoch = ep, .batch = done, .nbatches = nbatches, .adam_t = opt.t,
+                           .n_train = tr.n, .order = order, .batch_losses = batch_losses,
+                           .loss_sum = loss_sum, .sae_sum = sae_sum, .ep_samples = ep_samples,
+                           .best_test_loss = res->best_test_loss, .best_epoch = res->best_epoch};
+        snprintf(snap.model, sizeof snap.model, "%s", cfg.model);
+        memcpy(snap.rng_order, r_order.s, sizeof snap.rng_order);
+        memcpy(snap.rng_aug, r_aug.s, sizeof snap.rng_aug);
+        e.net = &n, e.state = &snap;
         if (obs && obs->on_epoch && obs->on_epoch(obs->ctx, &e, batch_losses, done, err)) {
             snprintf(res->status, sizeof res->status, "failed");
             snprintf(res->message, sizeof res->message, "%s", err->msg);

@@ -26,6 +26,10 @@ typedef struct train_config {
     uint64_t seed;
     int flip;   /* random horizontal flips of training images */
     int cosine; /* cosine learning-rate decay (else constant) */
+    /* Checkpoints (models/checkpoint.h): weights that replace the initial ones (--from), and a
+     * training-state file to continue from exactly where it was written (--resume); "" none. */
+    char init_weights[1024];
+    char resume_state[1024];
 } train_config;
 
 /* The seed's defaults for a model preset (dataset left "" for the CLI to resolve). */
@@ -49,10 +53,17 @@ typedef struct train_info { /* what is known once data and model are ready */
     int nclasses;
 } train_info;
 
+struct net;
+struct ckpt_state;
+
 typedef struct train_epoch {
     int epoch; /* 1-based */
     double train_loss, train_mae, test_loss, test_mae;
     double seconds, samples_per_sec, lr;
+    /* For checkpoint writers (src/train_checkpoint.c): the model and the whole training state
+     * as they are now, valid during the on_epoch call only. */
+    const struct net *net;
+    const struct ckpt_state *state;
 } train_epoch;
 
 typedef struct train_result {
