@@ -5,7 +5,7 @@
  * (tests/test_fastmath.c checks them against libm over the whole float range that matters).
  *  exp:      Cephes-style: n = round(x / ln2) by the 1.5*2^23 trick, r = x - n ln2 in two
  *            parts, a degree-6 polynomial, and 2^n put into the exponent bits. Clamped to
- *            [-87, 88] so that it never overflows (the callers saturate anyway).
+ *            [-87, 88] so that it never overflows (the callers saturate anyway); NaN stays NaN.
  *  sigmoid:  e = exp(-|x|); x >= 0 ? 1/(1+e) : e/(1+e). Stable: no overflow, full relative
  *            precision on both sides.
  *  tanh:     |x| < 0.625: x + x^3 P(x^2) (Cephes); otherwise 1 - 2/(exp(2|x|)+1), sign
@@ -30,7 +30,11 @@ static inline float ae_expf(float x)
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * r * r + r + 1.0f;
-    int32_t bits = ((int32_t)n + 127) << 23;
+    /* n is NaN when x is: the polynomial carries the NaN on, and the exponent is built from a
+     * clamped copy so that the int conversion and shift stay defined. */
+    float nc = n > -126.0f ? n : -126.0f;
+    nc = nc < 127.0f ? nc : 127.0f;
+    int32_t bits = (int32_t)(((uint32_t)((int32_t)nc + 127)) << 23);
     float scale;
     memcpy(&scale, &bits, sizeof scale);
     return p * scale;
@@ -48,7 +52,11 @@ static inline float ae_tanhf(float x)
     float ax = x < 0 ? -x : x;
     float z = x * x;
     float small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z +
-                    1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
+                    1.33314422036e-1f) *
+                       z -
+                   3.33332819422e-1f) *
+                      z * x +
+                  x;
     float big = 1.0f - 2.0f / (ae_expf(2.0f * ax) + 1.0f);
     big = x < 0 ? -big : big;
     return ax < 0.625f ? small : big;

@@ -20,23 +20,26 @@ int cmd_doctor(int argc, char **argv)
                    "kernels in use, threads, and where each dataset was found.\n");
             return 0;
         }
-        if (!strcmp(argv[i], "--data-dir") && i + 1 < argc) data_dir = argv[++i];
-        else return cli_usage("doctor", "unknown argument '%s'", argv[i]);
+        if (!strcmp(argv[i], "--data-dir") && i + 1 < argc)
+            data_dir = argv[++i];
+        else
+            return cli_usage("doctor", "unknown argument '%s'", argv[i]);
     }
     const char *best = blas_best_coretype();
     printf("aetui %s\n", AETUI_VERSION);
     printf("BLAS        %s\n", blas_config());
     printf("core type   %s\n", blas_setup_report());
     printf("CPU best    %s\n", best ? best : "(nothing better than OpenBLAS's default)");
-    printf("cores       %ld (training uses all unless --threads)\n",
-           sysconf(_SC_NPROCESSORS_ONLN));
+    printf("cores       %ld (training uses all unless --threads)\n", sysconf(_SC_NPROCESSORS_ONLN));
     double gf = blas_measure_gflops(512, 3);
     printf("SGEMM       %.1f GFLOP/s (512x512x512, %d BLAS threads)\n", gf, blas_get_threads());
     printf("datasets:\n");
     for (int i = 0; ds_names[i]; i++) {
         char dir[1024], vis[2048];
         ae_err err;
-        if (ds_locate(ds_names[i], data_dir, dir, sizeof dir, &err) == 0) {
+        if (ds_kind_of(ds_names[i]) == DS_SEQUENCES) {
+            printf("  %-14s synthetic, generated on demand\n", ds_names[i]);
+        } else if (ds_locate(ds_names[i], data_dir, dir, sizeof dir, &err) == 0) {
             text_visible(dir, vis, sizeof vis);
             printf("  %-14s %s\n", ds_names[i], vis);
         } else {

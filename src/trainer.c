@@ -84,7 +84,8 @@ int train_config_check(const train_config *c, ae_err *err)
         return ae_fail(err, "batch size %d is out of range (1 to 65536)", c->batch);
     if (c->train_n < 1) return ae_fail(err, "training samples must be at least 1");
     if (c->test_n < 1) return ae_fail(err, "test samples must be at least 1");
-    if (!(c->lr > 0 && c->lr < 1e9)) return ae_fail(err, "learning rate %g is not positive", c->lr);
+    if (!(c->lr > 0 && c->lr <= 1e9))
+        return ae_fail(err, "learning rate %g is out of range (above 0, at most 1e9)", c->lr);
     if (c->threads < 1 || c->threads > 256)
         return ae_fail(err, "threads %d is out of range (1 to 256)", c->threads);
     if (!(c->clip >= 0)) return ae_fail(err, "gradient clip %g is negative", c->clip);
@@ -105,7 +106,7 @@ typedef struct job {
     const dataset *ds;
     const int *idx; /* the batch's sample indices */
     int B, nthreads, backward, latent_only;
-    float **xbuf;   /* per-thread input buffers (batch_cap samples) */
+    float **xbuf;              /* per-thread input buffers (batch_cap samples) */
     const unsigned char *flip; /* per batch sample: mirror it (training only), or NULL */
     double *sse, *sae;
     float *latents; /* when latent_only: (B, latent) output rows */
@@ -230,8 +231,8 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     o.n = cfg.test_n;
     if (ds_load(cfg.dataset, DS_TEST, &o, &te, err)) goto out;
 
-    net_shape in = tr.kind == DS_IMAGES ? (net_shape){3, tr.h, tr.w, tr.c}
-                                        : (net_shape){2, tr.t, 1, tr.f};
+    net_shape in =
+        tr.kind == DS_IMAGES ? (net_shape){3, tr.h, tr.w, tr.c} : (net_shape){2, tr.t, 1, tr.f};
     net_init(&n, in);
     int cap = (cfg.batch + nthreads - 1) / nthreads;
     if (cap < 8) cap = 8; /* evaluation batches are at least 8 per thread */
@@ -297,8 +298,8 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     for (int i = 0; i < tr.nfiles; i++) files[i] = tr.files[i];
     const char *classes[DS_MAX_CLASSES];
     for (int i = 0; i < tr.nclasses; i++) classes[i] = tr.class_names[i];
-    train_info info = {&cfg,     cfg.dataset, tr.sha256,     files,   tr.nfiles, n.nparams,
-                       tr.dim,   nbatches,    blas_corename(), classes, tr.nclasses};
+    train_info info = {&cfg,   cfg.dataset, tr.sha256,       files,   tr.nfiles,  n.nparams,
+                       tr.dim, nbatches,    blas_corename(), classes, tr.nclasses};
     res->params = n.nparams;
     if (obs && obs->on_start && obs->on_start(obs->ctx, &info, err)) goto out;
     started = 1;
@@ -306,12 +307,17 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     adam opt;
     adam_init(&opt, cfg.lr);
     opt.t = rs.adam_t;
-    job j = {.n = &n, .ds = &tr, .nthreads = nthreads, .backward = 1, .xbuf = xbuf,
-             .sse = sums, .sae = sums + nthreads};
+    job j = {.n = &n,
+             .ds = &tr,
+             .nthreads = nthreads,
+             .backward = 1,
+             .xbuf = xbuf,
+             .sse = sums,
+             .sae = sums + nthreads};
     res->best_test_loss = INFINITY;
     if (cfg.resume_state[0])
         res->best_test_loss = rs.best_test_loss, res->best_epoch = rs.best_epoch;
-    double train_time = 0;
+    double train_time = 0, first_loss = -1;
     long samples = 0;
     snprintf(res->status, sizeof res->status, "finished");
     for (int ep = ep0; ep <= cfg.epochs; ep++) {
@@ -338,7 +344,8 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                 j.flip = flips;
             }
             if (cfg.cosine) { /* decay to zero over all the run's steps */
-                double progress = (double)((long)(ep - 1) * nbatches + b) / ((long)cfg.epochs * nbatches);
+                double progress =
+                    (double)((long)(ep - 1) * nbatches + b) / ((long)cfg.epochs * nbatches);
                 opt.lr = cfg.lr * 0.5 * (1 + cos(3.14159265358979323846 * progress));
             }
             workers_run(wk, run_part, &j);
@@ -346,6 +353,15 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
             double sse = 0, sae = 0;
             for (int t = 0; t < nthreads; t++) sse += sums[t], sae += sums[nthreads + t];
             double loss = sse / ((double)j.B * tr.dim);
+            if (first_loss < 0) first_loss = loss;
+            if (isfinite(loss) && loss > 1e4 * (first_loss > 1e-3 ? first_loss : 1e-3)) {
+                snprintf(res->status, sizeof res->status, "diverged");
+                snprintf(res->message, sizeof res->message,
+                         "the loss exploded to %g (%g at the first batch) at epoch %d, batch "
+                         "%d: lower the learning rate (now %g) or set a gradient clip",
+                         loss, first_loss, ep, b + 1, cfg.lr);
+                break;
+            }
             if (!isfinite(loss)) {
                 snprintf(res->status, sizeof res->status, "diverged");
                 snprintf(res->message, sizeof res->message,
@@ -361,14 +377,22 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
             sae_sum += sae;
             ep_samples += j.B;
             done = b + 1;
-            if (obs && obs->on_batch) obs->on_batch(obs->ctx, ep, b + 1, nbatches, (float)loss,
-                                                    loss_sum / done);
+            if (obs && obs->on_batch)
+                obs->on_batch(obs->ctx, ep, b + 1, nbatches, (float)loss, loss_sum / done);
         }
         double secs = now() - t0;
         train_time += secs, samples += ep_samples;
         if (!strcmp(res->status, "diverged") || done == 0) break;
-        train_epoch e = {ep, loss_sum / done, sae_sum / ((double)ep_samples * tr.dim), 0, 0,
-                         secs, ep_samples / (secs > 0 ? secs : 1e-9), opt.lr, NULL, NULL};
+        train_epoch e = {ep,
+                         loss_sum / done,
+                         sae_sum / ((double)ep_samples * tr.dim),
+                         0,
+                         0,
+                         secs,
+                         ep_samples / (secs > 0 ? secs : 1e-9),
+                         opt.lr,
+                         NULL,
+                         NULL};
         j.ds = &te, j.backward = 0;
         evaluate(wk, &j, test_order, &e.test_loss, &e.test_mae);
         if (!isfinite(e.test_loss)) {
@@ -379,11 +403,20 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
         }
         res->epochs_done = ep;
         res->test_mse = e.test_loss, res->test_mae = e.test_mae;
-        if (e.test_loss < res->best_test_loss) res->best_test_loss = e.test_loss, res->best_epoch = ep;
-        ckpt_state snap = {.epoch = ep, .batch = done, .nbatches = nbatches, .adam_t = opt.t,
-                           .n_train = tr.n, .order = order, .batch_losses = batch_losses,
-                           .loss_sum = loss_sum, .sae_sum = sae_sum, .ep_samples = ep_samples,
-                           .best_test_loss = res->best_test_loss, .best_epoch = res->best_epoch};
+        if (e.test_loss < res->best_test_loss)
+            res->best_test_loss = e.test_loss, res->best_epoch = ep;
+        ckpt_state snap = {.epoch = ep,
+                           .batch = done,
+                           .nbatches = nbatches,
+                           .adam_t = opt.t,
+                           .n_train = tr.n,
+                           .order = order,
+                           .batch_losses = batch_losses,
+                           .loss_sum = loss_sum,
+                           .sae_sum = sae_sum,
+                           .ep_samples = ep_samples,
+                           .best_test_loss = res->best_test_loss,
+                           .best_epoch = res->best_epoch};
         snprintf(snap.model, sizeof snap.model, "%s", cfg.model);
         memcpy(snap.rng_order, r_order.s, sizeof snap.rng_order);
         memcpy(snap.rng_aug, r_aug.s, sizeof snap.rng_aug);

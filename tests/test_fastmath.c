@@ -31,5 +31,7 @@ int main(void)
     CHECK(ae_sigmoidf(1000.0f) == 1.0f, "sigmoid(1000) = %g", ae_sigmoidf(1000.0f));
     CHECK(ae_tanhf(1000.0f) == 1.0f && ae_tanhf(-1000.0f) == -1.0f, "tanh saturates");
     CHECK(ae_tanhf(0.0f) == 0.0f, "tanh(0)");
+    /* a NaN must come out as NaN: the trainer detects divergence by it */
+    CHECK(isnan(ae_expf(NAN)) && isnan(ae_sigmoidf(NAN)) && isnan(ae_tanhf(NAN)), "NaN kept");
     return test_done();
 }
