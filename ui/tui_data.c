@@ -16,6 +16,16 @@ int tui_form_defaults(tui_form *f, const char *model)
     memset(f, 0, sizeof *f);
     snprintf(f->model, sizeof f->model, "%s", p->name);
     snprintf(f->dataset, sizeof f->dataset, "%s", p->default_dataset ? p->default_dataset : "");
+    /* the seed's dataset when it is found, else the first one of the same kind that is (cnn:
+     * cifar10, else fashion-mnist, as train_config_resolve does) */
+    char dir[1024];
+    if (f->dataset[0] && ds_locate(f->dataset, NULL, dir, sizeof dir, NULL) != 0)
+        for (int i = 0; ds_names[i]; i++)
+            if (ds_kind_of(ds_names[i]) == p->kind &&
+                ds_locate(ds_names[i], NULL, dir, sizeof dir, NULL) == 0) {
+                snprintf(f->dataset, sizeof f->dataset, "%s", ds_names[i]);
+                break;
+            }
     f->latent = p->latent;
     f->epochs = p->epochs;
     f->batch = p->batch;
