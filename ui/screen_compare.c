@@ -18,7 +18,7 @@
 enum { K_SWEEP = 1, K_GROUP, K_UP, K_DOWN };
 
 static const tui_key cmp_keys[] = {
-    {'w', "w", "queue a latent sweep 8, 16, 32, 64 with the Train form's settings", K_SWEEP,
+    {'w', "w", "queue a latent sweep (8, 16, 32, 64) with the Train form's settings", K_SWEEP,
      ACTION_HINT},
     {'g', "g", "elbow plot: next model and dataset", K_GROUP, ACTION_HINT},
     {KEY_UP, "Up/k", "scroll the findings up", K_UP, 0},
