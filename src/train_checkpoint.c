@@ -180,7 +180,7 @@ static int ck_epoch(void *ctx, const train_epoch *ep, const float *losses, int n
         snprintf(last, sizeof last, "%s/%s", c->dir, TCKPT_LAST);
         snprintf(best, sizeof best, "%s/%s", c->dir, TCKPT_BEST);
         snprintf(state, sizeof state, "%s/%s", c->dir, TCKPT_STATE);
-        static __thread meta_buf m; /* 26 KB: off the trainer thread's stack */
+        static _Thread_local meta_buf m; /* 26 KB: off the trainer thread's stack */
         int64_t parent = c->rec ? c->rec->parent : 0;
         config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "last");
         if (ckpt_save(last, ep->net, c->cfg.model, m.kv, m.n, err)) return -1;
