@@ -88,6 +88,21 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " created REAL NOT NULL,"
     " PRIMARY KEY (run, name));"
     "CREATE INDEX runs_model ON runs(model);",
+
+    /* 3: the PCA linear baseline cache, per dataset, training data, split sizes and k */
+    "CREATE TABLE baselines("
+    " dataset TEXT NOT NULL,"
+    " data_sha256 TEXT NOT NULL,"
+    " train INTEGER NOT NULL CHECK (train >= 1),"
+    " test INTEGER NOT NULL CHECK (test >= 1),"
+    " latent INTEGER NOT NULL CHECK (latent >= 1),"
+    " test_sha256 TEXT NOT NULL DEFAULT '',"
+    " mse REAL NOT NULL,"
+    " mae REAL NOT NULL,"
+    " explained REAL,"
+    " seconds REAL,"
+    " created REAL NOT NULL,"
+    " PRIMARY KEY (dataset, data_sha256, train, test, latent)) WITHOUT ROWID;",
 };
 
 /* ---- statements ---------------------------------------------------------------------- */
@@ -150,6 +165,20 @@ static const char *const store_sql[SQ_COUNT] = {
     [SQ_INTERRUPT] = "UPDATE runs SET status = 'interrupted', message = ?2, finished = ?3"
                      " WHERE id = ?1 AND status = 'running'",
     [SQ_DATA_VERSION] = "PRAGMA data_version",
+    [SQ_BASELINE_PUT] =
+        "INSERT OR REPLACE INTO baselines(dataset, data_sha256, train, test, latent, test_sha256,"
+        " mse, mae, explained, seconds, created) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [SQ_BASELINE_GET] = "SELECT " BASELINE_COLS " FROM baselines b WHERE b.dataset = ?1"
+                        " AND b.data_sha256 = ?2 AND b.train = ?3 AND b.test = ?4"
+                        " AND b.latent = ?5",
+    /* params hold numbers as REAL; an INTEGER column compares equal to 8000.0 */
+    [SQ_BASELINE_RUN] =
+        "SELECT " BASELINE_COLS " FROM runs r JOIN baselines b ON b.dataset = r.dataset"
+        " AND b.data_sha256 = r.data_sha256"
+        " AND b.train = (SELECT num FROM params WHERE run = r.id AND name = 'train')"
+        " AND b.test = (SELECT num FROM params WHERE run = r.id AND name = 'test')"
+        " AND b.latent = (SELECT num FROM params WHERE run = r.id AND name = 'latent')"
+        " WHERE r.id = ?1",
 };
 
 sqlite3_stmt *store_stmt(store *st, int id, ae_err *err)
@@ -393,17 +422,12 @@ static int check_file(const char *path, int flags, ae_err *err)
         return 0;
     }
     if (!S_ISREG(sb.st_mode)) return ae_fail(err, "%s: not a regular file", path);
-    if (sb.st_size == 0) return 0;
-    char head[16] = {0};
-    FILE *f = fopen(path, "rb");
-    if (!f) return ae_fail(err, "%s: cannot read: %s", path, strerror(errno));
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    if (n != sizeof head || memcmp(head, "SQLite format 3", 16) != 0)
-        return ae_fail(err,
-                       "%s: not a SQLite database, so not an aetui run store; "
-                       "refused (the file is left as it is)",
-                       path);
+    /* The header is NOT read here with our own open()/close(): closing any descriptor of the
+     * file drops every POSIX lock this process holds on it, including those of another
+     * connection (the TUI has two), and SQLite's WAL bookkeeping breaks. SQLite reads the
+     * header itself; a file that is not a database fails in identify() with SQLITE_NOTADB,
+     * before anything is written. */
+    if (access(path, R_OK) != 0) return ae_fail(err, "%s: cannot read: %s", path, strerror(errno));
     return 0;
 }
 
@@ -437,6 +461,13 @@ int store_open(store **out, const char *path, int flags, ae_err *err)
 
     ident id;
     if (identify(st, &id, err)) {
+        if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_NOTADB) {
+            ae_fail(err,
+                    "%s: not a SQLite database, so not an aetui run store; refused (the file "
+                    "is left as it is)",
+                    path);
+            goto fail;
+        }
         if (err) {
             char m[sizeof err->msg];
             snprintf(m, sizeof m, "%s", err->msg);
