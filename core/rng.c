@@ -23,7 +23,10 @@ void rng_seed_stream(rng *r, uint64_t seed, uint64_t stream)
     rng_seed(r, seed ^ splitmix64(&x));
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 uint64_t rng_next(rng *r)
 {
@@ -39,9 +42,15 @@ uint64_t rng_next(rng *r)
     return result;
 }
 
-double rng_uniform(rng *r) { return (rng_next(r) >> 11) * 0x1.0p-53; }
+double rng_uniform(rng *r)
+{
+    return (rng_next(r) >> 11) * 0x1.0p-53;
+}
 
-double rng_range(rng *r, double lo, double hi) { return lo + (hi - lo) * rng_uniform(r); }
+double rng_range(rng *r, double lo, double hi)
+{
+    return lo + (hi - lo) * rng_uniform(r);
+}
 
 uint64_t rng_below(rng *r, uint64_t n)
 {
