@@ -35,7 +35,7 @@
 #include "err.h"
 
 #define STORE_APPLICATION_ID 0x41455455 /* "AETU" */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_NOTE_MAX       4000 /* bytes of a run's notes */
 #define STORE_TAG_MAX        63   /* bytes of one tag */
 
@@ -188,6 +188,41 @@ int store_epochs_get(store *st, int64_t run, store_epoch **out, int *n, ae_err *
 int store_batch_losses_get(store *st, int64_t run, int epoch, float **out, int *n, ae_err *err);
 /* The run's tags, sorted; *out malloc'd. */
 int store_tags_get(store *st, int64_t run, char (**out)[STORE_TAG_MAX + 1], int *n, ae_err *err);
+
+/* ---- the PCA linear baseline cache (schema 3, store_baseline.c) ---------------------- */
+
+/* The best linear code of size `latent` for a dataset: PCA fitted on the first `train`
+ * training samples, its reconstruction MSE and MAE on the first `test` test samples. Kept per
+ * (dataset, data_sha256, train, test, latent); data_sha256 is the training samples' SHA-256,
+ * the same value a run records in store_run.data_sha256.
+ *
+ * Runs do not store the baseline themselves (no param, no summary column): a run's baseline
+ * is looked up in this table by its dataset, data_sha256 and its params `train`, `test` and
+ * `latent` (store_baseline_for_run), so one computation serves every run on the same data and
+ * size, and runs recorded before the baseline was computed find it too. `aetui train` fills
+ * the table after training (unless --no-baseline or --no-record); `aetui baseline` fills it
+ * on demand. */
+typedef struct store_baseline {
+    char dataset[32];
+    char data_sha256[65]; /* of the training samples used */
+    int train, test, latent;
+    char test_sha256[65]; /* of the test samples used; "" when unknown */
+    double mse, mae;      /* over all test values */
+    double explained;     /* explained-variance ratio of the k components (NaN unknown) */
+    double seconds;       /* time the computation took (NaN unknown) */
+    double created;       /* when it was stored (set by store_baseline_put) */
+} store_baseline;
+
+/* Stores (or replaces) the baseline with b's key; refuses NaN or infinite mse/mae, empty
+ * names and sizes below 1. */
+int store_baseline_put(store *st, const store_baseline *b, ae_err *err);
+/* The cached baseline with this key: 1 and *out filled, 0 when there is none, -1 on error. */
+int store_baseline_get(store *st, const char *dataset, const char *data_sha256, int train, int test,
+                       int latent, store_baseline *out, ae_err *err);
+/* The baseline matching run's dataset, data_sha256 and params train/test/latent (the TUI's
+ * "beside each run"): 1 and *out filled, 0 when none is cached (or the run is unknown or
+ * lacks those params), -1 on error. */
+int store_baseline_for_run(store *st, int64_t run, store_baseline *out, ae_err *err);
 
 /* ---- packing of batch losses (store_pack.c) ------------------------------------------ */
 

@@ -14,6 +14,11 @@
     " r.finished, r.pid, r.pid_start, r.host, r.version, r.blas_core, r.threads, r.seed,"          \
     " r.data_sha256, r.checkpoint, r.notes"
 
+/* The columns of a cached baseline, in the order store_baseline.c reads them. */
+#define BASELINE_COLS                                                                              \
+    "b.dataset, b.data_sha256, b.train, b.test, b.latent, b.test_sha256, b.mse, b.mae,"            \
+    " b.explained, b.seconds, b.created"
+
 enum store_stmt_id {
     SQ_BEGIN,
     SQ_COMMIT,
@@ -44,6 +49,9 @@ enum store_stmt_id {
     SQ_RUNNING,
     SQ_INTERRUPT,
     SQ_DATA_VERSION,
+    SQ_BASELINE_PUT,
+    SQ_BASELINE_GET,
+    SQ_BASELINE_RUN,
     SQ_COUNT
 };
 

@@ -2,7 +2,9 @@
  * version-1 file, a newer schema opening read-only, files that are not ours or not SQLite
  * refused and left byte for byte, interrupted-run detection with a dead pid and a recycled
  * one, typed parameters sorting numerically, the summary moving with its epoch, NaN refused,
- * the batch-loss packing, artifacts, tags, notes, deletion, and data_version change detection.
+ * the batch-loss packing, artifacts, tags, notes, deletion, data_version change detection, and
+ * the PCA baseline cache of schema 3 (migration from version 2, put/get/replace, the lookup by
+ * a run's dataset, data hash and params, bad values refused).
  *
  * For tests/test_cli_store.sh (no sqlite3 CLI needed on the machine): `test_store --fill PATH`
  * fills a store, `--check PATH` runs PRAGMA integrity_check, `--bump-version PATH` makes it look
@@ -160,6 +162,114 @@ static void test_migrate_v1(void)
     store_close(st);
     CHECK(raw_int(p, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "user_version migrated");
     CHECK(raw_int(p, "SELECT count(*) FROM tags") == 1, "tag stored");
+    CHECK(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name = 'baselines'") == 1,
+          "v1 migrated through 3: baselines table");
+}
+
+static store_baseline mkbaseline(const char *dataset, const char *sha, int train, int test,
+                                 int latent, double mse)
+{
+    store_baseline b;
+    memset(&b, 0, sizeof b);
+    snprintf(b.dataset, sizeof b.dataset, "%s", dataset);
+    snprintf(b.data_sha256, sizeof b.data_sha256, "%s", sha);
+    snprintf(b.test_sha256, sizeof b.test_sha256, "t-%s", sha);
+    b.train = train, b.test = test, b.latent = latent;
+    b.mse = mse, b.mae = mse * 4, b.explained = 0.8, b.seconds = 1.25;
+    return b;
+}
+
+static void test_migrate_v2(void)
+{
+    const char *p = tmp("v2.db");
+    ae_err err = {{0}};
+    CHECK(store_create_version(p, 2, &err) == 0, "create v2: %s", err.msg);
+    CHECK(raw_int(p, "PRAGMA user_version") == 2, "v2 file");
+    CHECK(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name = 'baselines'") == 0,
+          "v2 has no baselines");
+    CHECK(raw_exec(p, "INSERT INTO runs(model, dataset, status, created, data_sha256) VALUES"
+                      "('cnn', 'cifar10', 'finished', 1700000000, 'abc');"
+                      "INSERT INTO tags VALUES(1, 'kept');") == SQLITE_OK,
+          "v2 rows");
+    store *st;
+    CHECK(store_open(&st, p, 0, &err) == 0, "open v2: %s", err.msg);
+    if (!st) return;
+    CHECK(store_version(st) == 3 && STORE_SCHEMA_VERSION >= 3, "migrated to %d", store_version(st));
+    store_baseline b = mkbaseline("cifar10", "abc", 8000, 2000, 32, 0.0123), c;
+    CHECK(store_baseline_put(st, &b, &err) == 0, "baseline after migration: %s", err.msg);
+    CHECK(store_baseline_get(st, "cifar10", "abc", 8000, 2000, 32, &c, &err) == 1 &&
+              c.mse == 0.0123,
+          "baseline back");
+    store_close(st);
+    CHECK(raw_int(p, "PRAGMA user_version") == STORE_SCHEMA_VERSION, "user_version migrated");
+    CHECK(raw_int(p, "SELECT count(*) FROM tags") == 1 &&
+              raw_int(p, "SELECT count(*) FROM runs") == 1,
+          "v2 rows kept");
+}
+
+static void test_baselines(void)
+{
+    const char *p = tmp("baselines.db");
+    store *st;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == 0, "create: %s", err.msg);
+    if (!st) return;
+    store_baseline b = mkbaseline("sines", "s1", 3200, 800, 20, 0.0026), c;
+    CHECK(store_baseline_get(st, "sines", "s1", 3200, 800, 20, &c, &err) == 0, "empty cache");
+    CHECK(store_baseline_put(st, &b, &err) == 0, "put: %s", err.msg);
+    memset(&c, 0, sizeof c);
+    CHECK(store_baseline_get(st, "sines", "s1", 3200, 800, 20, &c, &err) == 1, "get: %s", err.msg);
+    CHECK(!strcmp(c.dataset, "sines") && !strcmp(c.data_sha256, "s1") &&
+              !strcmp(c.test_sha256, "t-s1") && c.train == 3200 && c.test == 800 &&
+              c.latent == 20 && c.mse == 0.0026 && c.mae == 0.0026 * 4 && c.explained == 0.8 &&
+              c.seconds == 1.25 && c.created > 1.6e9,
+          "fields back");
+    /* every part of the key counts */
+    CHECK(store_baseline_get(st, "sines", "s1", 3200, 800, 21, &c, &err) == 0, "other k");
+    CHECK(store_baseline_get(st, "sines", "s1", 3201, 800, 20, &c, &err) == 0, "other N");
+    CHECK(store_baseline_get(st, "sines", "s1", 3200, 801, 20, &c, &err) == 0, "other M");
+    CHECK(store_baseline_get(st, "sines", "s2", 3200, 800, 20, &c, &err) == 0, "other data");
+    CHECK(store_baseline_get(st, "mnist", "s1", 3200, 800, 20, &c, &err) == 0, "other dataset");
+    /* replacing; unknown numbers as NaN */
+    b.mse = 0.002, b.explained = NAN, b.seconds = NAN;
+    CHECK(store_baseline_put(st, &b, &err) == 0, "replace: %s", err.msg);
+    CHECK(store_baseline_get(st, "sines", "s1", 3200, 800, 20, &c, &err) == 1 && c.mse == 0.002 &&
+              isnan(c.explained) && isnan(c.seconds),
+          "replaced");
+    CHECK(raw_int(p, "SELECT count(*) FROM baselines") == 1, "one row per key");
+    /* bad values */
+    store_baseline bad = b;
+    bad.mse = NAN;
+    CHECK(store_baseline_put(st, &bad, &err) == -1 && strstr(err.msg, "finite"), "NaN refused: %s",
+          err.msg);
+    bad = b, bad.mae = INFINITY;
+    CHECK(store_baseline_put(st, &bad, &err) == -1, "infinite refused");
+    bad = b, bad.latent = 0;
+    CHECK(store_baseline_put(st, &bad, &err) == -1, "latent 0 refused");
+    bad = b, bad.data_sha256[0] = 0;
+    CHECK(store_baseline_put(st, &bad, &err) == -1, "no data hash refused");
+    /* a run finds the baseline of its dataset, data hash and train/test/latent params */
+    store_run r = mkrun("lstm", "sines");
+    snprintf(r.data_sha256, sizeof r.data_sha256, "s1");
+    store_param prm[3] = {{.name = "train", .num = 3200},
+                          {.name = "test", .num = 800},
+                          {.name = "latent", .num = 20}};
+    int64_t id = 0, other = 0;
+    CHECK(store_run_begin(st, &r, prm, 3, &id, &err) == 0, "run: %s", err.msg);
+    prm[2].num = 16;
+    CHECK(store_run_begin(st, &r, prm, 3, &other, &err) == 0, "run: %s", err.msg);
+    CHECK(store_baseline_for_run(st, id, &c, &err) == 1 && c.mse == 0.002 && c.latent == 20,
+          "run's baseline: %s", err.msg);
+    CHECK(store_baseline_for_run(st, other, &c, &err) == 0, "none for latent 16");
+    CHECK(store_baseline_for_run(st, 9999, &c, &err) == 0, "none for an unknown run");
+    store_close(st);
+    /* read-only: reads work, writes are refused */
+    CHECK(store_open(&st, p, STORE_READONLY, &err) == 0, "open read-only: %s", err.msg);
+    if (!st) return;
+    CHECK(store_baseline_get(st, "sines", "s1", 3200, 800, 20, &c, &err) == 1, "read-only get");
+    CHECK(store_baseline_put(st, &b, &err) == -1 && strstr(err.msg, "read-only"),
+          "read-only put refused: %s", err.msg);
+    store_close(st);
 }
 
 static void test_newer(void)
@@ -546,6 +656,7 @@ int main(int argc, char **argv)
     if (!test_tmpdir("test_store", dir, sizeof dir)) test_skip("no temporary directory");
     test_create();
     test_migrate_v1();
+    test_migrate_v2();
     test_newer();
     test_foreign();
     test_interrupted();
@@ -553,6 +664,7 @@ int main(int argc, char **argv)
     test_epochs();
     test_things();
     test_pack();
+    test_baselines();
     if (!test_failed) { /* keep the files of a failure to look at */
         char cmd[1200];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
