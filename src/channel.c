@@ -38,6 +38,7 @@ struct channel {
     double running;
     double last_wake;
     long dropped;
+    samples *pics; /* the latest pictures' copy, not yet drained */
 };
 
 static double mono(void)
@@ -69,6 +70,7 @@ void channel_close(channel *ch)
     if (!ch) return;
     close(ch->fd);
     pthread_mutex_destroy(&ch->mu);
+    samples_free(ch->pics);
     free(ch->bl);
     free(ch);
 }
@@ -128,6 +130,15 @@ void channel_ended(channel *ch, int64_t run, const char *status, const char *mes
     snprintf(e.status, sizeof e.status, "%s", status ? status : "failed");
     snprintf(e.message, sizeof e.message, "%s", message ? message : "");
     push(ch, &e);
+}
+
+void channel_samples(channel *ch, samples *s)
+{
+    pthread_mutex_lock(&ch->mu);
+    samples_free(ch->pics);
+    ch->pics = s;
+    pthread_mutex_unlock(&ch->mu);
+    channel_wake(ch);
 }
 
 void channel_batch(channel *ch, int epoch, int batch, int nbatches, float loss, double running)
@@ -230,6 +241,12 @@ int channel_drain(channel *ch, tui_live *live, tui_live *prev, double now)
         flags |= TUI_EV_PROGRESS;
     }
     ch->have_progress = 0;
+    if (ch->pics) {
+        samples_free(live->pics);
+        live->pics = ch->pics;
+        ch->pics = NULL;
+        flags |= TUI_EV_SAMPLES;
+    }
     pthread_mutex_unlock(&ch->mu);
     return flags;
 }

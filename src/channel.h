@@ -42,9 +42,13 @@ void channel_started(channel *ch, const channel_start_info *info);
 void channel_batch(channel *ch, int epoch, int batch, int nbatches, float loss, double running);
 void channel_epoch(channel *ch, const tui_epoch_pt *e);
 void channel_ended(channel *ch, int64_t run, const char *status, const char *message);
+/* The pictures' copy of an epoch (ui/samples.h): the channel takes ownership; a newer copy
+ * replaces one not yet drained (the UI only ever wants the latest). */
+void channel_samples(channel *ch, samples *s);
 
 /* Consumer side (the UI thread): applies everything queued to live (prev receives live's
- * curves when a queued run replaces the one shown); returns TUI_EV_* flags. */
+ * curves when a queued run replaces the one shown); returns TUI_EV_* flags (TUI_EV_SAMPLES
+ * when live->pics was replaced by a newer copy). */
 int channel_drain(channel *ch, tui_live *live, tui_live *prev, double now);
 
 #endif

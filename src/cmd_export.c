@@ -16,17 +16,27 @@
 #include "cli.h"
 #include "commands.h"
 #include "dataset.h"
+#include "export_pictures.h"
 #include "store_cli.h"
 
 static const char export_help[] =
     "usage: aetui export RUN --csv FILE [--db PATH]\n"
     "       aetui export RUN --data train|test --out X.npy [--db PATH]\n"
+    "       aetui export RUN --recon FILE.png | --latent-plot FILE.png [--method pca|tsne] |\n"
+    "                        --loss-plot FILE.png [--db PATH]\n"
+    "       aetui export RUN --recon | --latent-plot | --loss-plot --sixel  (sixel to stdout)\n"
     "\n"
     "Writes a run's records to files.\n"
     "\n"
     "  --csv FILE  the per-epoch metrics as CSV with a header row (FILE '-': standard output)\n"
     "  --data S    with --out X.npy: the run's train or test split as the run saw it (images\n"
     "              uint8 N x H x W x C, sequences float32 N x T x F), for encode/reconstruct\n"
+    "  --recon F   the run's test images and their reconstructions (from its checkpoint),\n"
+    "              or its first test sequence feature by feature, as a PNG\n"
+    "  --latent-plot F  the test set's latent vectors as a scatter plot by class (PNG);\n"
+    "              --method pca (default, explained variance in the title) or tsne\n"
+    "  --loss-plot F    the loss curves (per batch, train and test per epoch) as a PNG\n"
+    "  --sixel     the picture as sixel on standard output instead (no FILE then)\n"
     "  --db PATH   the run store (default: $AETUI_DB, else ~/.local/share/aetui/aetui.db)\n";
 
 static void csv_num(FILE *f, double v)
@@ -103,8 +113,8 @@ static int export_data(store *st, int64_t run, FILE *f, ae_err *err)
                               ds.n, ds.t, ds.f);
     int hl = n + 1;
     while ((10 + hl) % 64) hl++;
-    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff),
-                             (unsigned char)(hl >> 8)};
+    unsigned char pre[10] = {
+        0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff), (unsigned char)(hl >> 8)};
     fwrite(pre, 1, 10, f);
     fprintf(f, "%s%*s\n", dict, hl - n - 1, "");
     if (images)
@@ -113,6 +123,21 @@ static int export_data(store *st, int64_t run, FILE *f, ae_err *err)
         fwrite(ds.f32, sizeof(float), (size_t)ds.n * ds.dim, f);
     ds_free(&ds);
     return 0;
+}
+
+/* The picture modes (export_pictures.c), with their options. */
+static export_pic_opts pic_opts;
+static int export_recon_m(store *st, int64_t run, FILE *f, ae_err *err)
+{
+    return export_recon(st, run, &pic_opts, f, err);
+}
+static int export_latent_m(store *st, int64_t run, FILE *f, ae_err *err)
+{
+    return export_latent(st, run, &pic_opts, f, err);
+}
+static int export_loss_m(store *st, int64_t run, FILE *f, ae_err *err)
+{
+    return export_loss(st, run, &pic_opts, f, err);
 }
 
 typedef struct export_mode {
@@ -151,16 +176,26 @@ static int export_one(store *st, int64_t run, const export_mode *m)
 int cmd_export(int argc, char **argv)
 {
     export_mode modes[] = {
-        {"csv", export_csv, NULL},
-        {"out", export_data, NULL},
+        {"csv", export_csv, NULL},          {"out", export_data, NULL},
+        {"recon", export_recon_m, NULL},    {"latent-plot", export_latent_m, NULL},
+        {"loss-plot", export_loss_m, NULL},
     };
+    /* with --sixel the picture options take no file: the picture goes to standard output */
+    int sixel = 0;
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) sixel |= !strcmp(argv[i], "--sixel");
+    int pic_arg = sixel ? no_argument : required_argument;
     enum { NMODES = sizeof modes / sizeof modes[0] };
-    static const struct option opts[] = {{"csv", required_argument, 0, 0},
-                                         {"out", required_argument, 0, 0},
-                                         {"data", required_argument, 0, 'D'},
-                                         {"db", required_argument, 0, 'd'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    const struct option opts[] = {{"csv", required_argument, 0, 0},
+                                  {"out", required_argument, 0, 0},
+                                  {"recon", pic_arg, 0, 0},
+                                  {"latent-plot", pic_arg, 0, 0},
+                                  {"loss-plot", pic_arg, 0, 0},
+                                  {"method", required_argument, 0, 'm'},
+                                  {"sixel", no_argument, 0, 'x'},
+                                  {"data", required_argument, 0, 'D'},
+                                  {"db", required_argument, 0, 'd'},
+                                  {"help", no_argument, 0, 'h'},
+                                  {0, 0, 0, 0}};
     const char *db = NULL;
     int c, li;
     optind = 0;
@@ -170,6 +205,10 @@ int cmd_export(int argc, char **argv)
         case 0:
             for (int i = 0; i < NMODES; i++)
                 if (!strcmp(opts[li].name, modes[i].option)) {
+                    if (!optarg) { /* a picture under --sixel */
+                        modes[i].file = "-";
+                        break;
+                    }
                     if (!*optarg)
                         return cli_usage("export", "--%s: empty file name", modes[i].option);
                     modes[i].file = optarg;
@@ -177,6 +216,14 @@ int cmd_export(int argc, char **argv)
             break;
         case 'd':
             db = optarg;
+            break;
+        case 'm':
+            if (strcmp(optarg, "pca") && strcmp(optarg, "tsne"))
+                return cli_usage("export", "--method: expected pca or tsne, got '%s'", optarg);
+            pic_opts.tsne = !strcmp(optarg, "tsne");
+            break;
+        case 'x':
+            pic_opts.sixel = 1;
             break;
         case 'D':
             if (strcmp(optarg, "train") && strcmp(optarg, "test"))
@@ -203,6 +250,12 @@ int cmd_export(int argc, char **argv)
     char path[4096];
     store *st;
     if (scli_path("export", db, path) || scli_open("export", path, 0, &st)) return CLI_USAGE;
+    pic_opts.db_path = path;
+    int npics = (modes[2].file != NULL) + (modes[3].file != NULL) + (modes[4].file != NULL);
+    if (sixel && npics != 1) {
+        store_close(st);
+        return cli_usage("export", "--sixel goes with one of --recon, --latent-plot, --loss-plot");
+    }
     ae_err err;
     int rc = CLI_OK;
     int e = store_run_exists(st, id, &err);

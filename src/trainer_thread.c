@@ -1,14 +1,22 @@
 /* trainer_thread.c: the TUI's trainer thread (see trainer_thread.h).
  *
- * For each queued form: open the store (this thread's own handle), chain the recorder with an
- * observer that forwards to the event channel, run, tag sweep runs "sweep", close the store,
- * then report the end (after the store is written, so the UI re-reads a finished run). */
+ * For each queued form: open the store (this thread's own handle), chain the checkpoint
+ * writer, the recorder and an observer that forwards to the event channel, run, tag sweep
+ * runs "sweep", close the store, then report the end (after the store is written, so the UI
+ * re-reads a finished run).
+ *
+ * Pictures (issue 5): the forwarding observer loads the run's test split once (on_start) and
+ * at every epoch end runs its first samples through the trainer's net on workspace 0 (free
+ * between steps): reconstructions, errors and latent vectors go to the UI as a copy
+ * (ui/samples.h) through the channel. */
 #include "trainer_thread.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "samples.h"
 #include "store.h"
+#include "train_checkpoint.h"
 #include "train_record.h"
 
 typedef struct fwd {
@@ -17,6 +25,8 @@ typedef struct fwd {
     const tui_form *form;
     int64_t parent;
     int queued;
+    dataset test; /* the run's test split, for the pictures (n == 0: none) */
+    char model[24];
 } fwd;
 
 static int f_start(void *ctx, const train_info *info, ae_err *err)
@@ -32,6 +42,16 @@ static int f_start(void *ctx, const train_info *info, ae_err *err)
     snprintf(s.dataset, sizeof s.dataset, "%s", info->dataset ? info->dataset : "");
     snprintf(s.form.dataset, sizeof s.form.dataset, "%s", s.dataset);
     channel_started(f->ch, &s);
+    /* the test split again, for the pictures; without it the run trains all the same */
+    const train_config *cfg = info->cfg;
+    ds_options o = {.data_dir = cfg && cfg->data_dir[0] ? cfg->data_dir : NULL,
+                    .n = cfg && cfg->test_n < SAMPLES_MAX ? cfg->test_n : SAMPLES_MAX};
+    ae_err e2;
+    if (info->dataset && ds_load(info->dataset, DS_TEST, &o, &f->test, &e2)) {
+        ds_free(&f->test);
+        memset(&f->test, 0, sizeof f->test);
+    }
+    snprintf(f->model, sizeof f->model, "%s", cfg ? cfg->model : "");
     (void)err;
     return 0;
 }
@@ -48,6 +68,17 @@ static int f_epoch(void *ctx, const train_epoch *e, const float *bl, int nb, ae_
     tui_epoch_pt p = {e->epoch,    e->train_loss, e->train_mae,      e->test_loss,
                       e->test_mae, e->seconds,    e->samples_per_sec};
     channel_epoch(f->ch, &p);
+    samples *sm = NULL;
+    ae_err e2;
+    /* train_epoch hands the net as const for the writers; a forward pass on workspace 0
+     * changes only that workspace's activations, which the next step overwrites */
+    if (f->test.n > 0 && e->net &&
+        samples_compute((net *)e->net, 0, &f->test, SAMPLES_MAX, &sm, &e2) == 0) {
+        sm->run = train_record_run(f->rec);
+        sm->epoch = e->epoch;
+        snprintf(sm->model, sizeof sm->model, "%s", f->model);
+        channel_samples(f->ch, sm);
+    }
     (void)bl, (void)nb, (void)err;
     return 0;
 }
@@ -93,12 +124,15 @@ static void run_one(tthread *t, const tui_form *form, int queued, int sweep)
         channel_ended(t->ch, 0, "failed", err.msg);
         return;
     }
-    fwd f = {t->ch, &rec, form, t->parent, queued};
+    fwd f = {.ch = t->ch, .rec = &rec, .form = form, .parent = t->parent, .queued = queued};
     train_observer obs_ch = {&f, f_start, f_batch, f_epoch, NULL};
-    train_observer obs = train_record_observer(&rec, &obs_ch);
+    train_observer recorder = train_record_observer(&rec, &obs_ch);
+    train_ckpt ck;
+    train_observer obs = train_ckpt_observer(&ck, t->db_path, &rec, &recorder);
     train_result res;
     memset(&res, 0, sizeof res);
     int rc = train_run(&cfg, &obs, &t->ctl, &res, &err);
+    ds_free(&f.test);
     int64_t run = train_record_run(&rec);
     if (run && sweep) store_tag_add(st, run, "sweep", NULL);
     char msg[512];

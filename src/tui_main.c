@@ -246,6 +246,10 @@ int cmd_tui(int argc, char **argv)
                                            : (int)cores,
                    .graphics = termprobe_graphics_name(pr.graphics),
                    .graphics_why = pr.why,
+                   .gfx_mode = (int)pr.graphics,
+                   .cell_w = pr.cell_w,
+                   .cell_h = pr.cell_h,
+                   .in_tmux = pr.in_tmux,
                    .trace = trace,
                    .no_color = nc && *nc};
 

@@ -66,7 +66,19 @@ enum {
     R_NOTE,
     R_DELETE,
     R_LOAD,
+    R_PICS_RECON,
+    R_PICS_LATENT,
 };
+
+/* Screens 5 and 6 show run `id` (its checkpoint and latent vectors, issue 5). */
+static void show_pictures(tui *t, int64_t id, int screen)
+{
+    if (t->pics.run != id) {
+        tui_pics_select(t, id);
+        tui_latent_free(t);
+    }
+    tui_switch(t, screen);
+}
 
 static const tui_key runs_keys[] = {
     {KEY_UP, "Up/k", "previous run (scroll up in a run's page)", R_UP, 0},
@@ -102,6 +114,9 @@ static const tui_key runs_keys[] = {
     {'d', "d/Del", "delete the marked (or selected) runs, after asking", R_DELETE, 0},
     {KEY_DC, NULL, NULL, R_DELETE, 0},
     {'l', "l", "load the run's settings into the Train form (it becomes the parent)", R_LOAD, 0},
+    {'v', "v", "the run's reconstructions (screen 6, from its checkpoint)", R_PICS_RECON,
+     ACTION_HINT},
+    {'L', "L", "the run's latent space (screen 5)", R_PICS_LATENT, 0},
     {0, NULL, NULL, 0, 0}};
 
 /* ---- filter and sort ------------------------------------------------------------------- */
@@ -752,6 +767,10 @@ static int runs_action(tui *t, int action, int key)
         case R_LOAD:
             load_form(t);
             return 1;
+        case R_PICS_RECON:
+        case R_PICS_LATENT:
+            show_pictures(t, s->detail_id, action == R_PICS_RECON ? 5 : 4);
+            return 1;
         case R_TAG:
             tui_prompt_open(t, "Tag (-tag removes): ", "", do_tag);
             return 1;
@@ -794,6 +813,12 @@ static int runs_action(tui *t, int action, int key)
         s->detail_id = v->r.id;
         s->detail_scroll = 0;
         s->detail_stale = 1;
+        return 1;
+    }
+    case R_PICS_RECON:
+    case R_PICS_LATENT: {
+        tui_row *v = selected(t);
+        if (v) show_pictures(t, v->r.id, action == R_PICS_RECON ? 5 : 4);
         return 1;
     }
     case R_LOAD: {

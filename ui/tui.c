@@ -78,6 +78,7 @@ void tui_prompt_open(tui *t, const char *prompt, const char *initial, tui_text_c
 void tui_switch(tui *t, int screen)
 {
     if (screen < 0 || screen >= TUI_NSCREENS) return;
+    if (t->screen == 4 && screen != 4) tui_latent_leave(t);
     t->screen = screen;
     t->help = 0;
     if (screens[screen]->show) screens[screen]->show(t);
@@ -308,6 +309,7 @@ static void draw_frame(tui *t)
 {
     erase();
     getmaxyx(stdscr, t->rows, t->cols);
+    gfx_begin(&t->gfx, t->rows);
     if (t->rows < 24 || t->cols < 80) {
         char a[128], b[128];
         snprintf(a, sizeof a, "aetui needs a window of at least 80x24; this one is %dx%d.", t->cols,
@@ -322,7 +324,10 @@ static void draw_frame(tui *t)
     const tui_screen *s = screens[t->screen];
     draw_tabs(t);
     s->draw(t, 1, 0, t->rows - 2, t->cols);
-    if (t->help) draw_help(t, s);
+    if (t->help) {
+        draw_help(t, s);
+        t->gfx.suppress = 1; /* the overlay's text is never covered by a picture */
+    }
     char mode[24], st[256];
     status_text(t, mode, sizeof mode, st, sizeof st);
     double now = t->app->now(t->app->ctx);
@@ -479,6 +484,7 @@ static void handle_key(tui *t, int key)
         return;
     case G_REDRAW:
         clearok(curscr, TRUE);
+        gfx_invalidate(&t->gfx);
         return;
     default:
         break;
@@ -538,6 +544,7 @@ static void handle_signals(tui *t, int sig, int *dirty)
 {
     if (sig & TUI_SIG_WINCH) {
         crt_resize(&t->crt);
+        gfx_invalidate(&t->gfx);
         *dirty |= C_RESIZE;
     }
     if (sig & (TUI_SIG_TERM | TUI_SIG_HUP)) {
@@ -570,6 +577,14 @@ int tui_run(const tui_app *app, ae_err *err)
     tui_plot_init(&t->runs.dplot, &t->crt);
     tui_plot_init(&t->cmp.plot, &t->crt);
     tui_plot_init(&t->cmp.elbow, &t->crt);
+    gfx_init(&t->gfx, &t->crt, app->gfx_mode, app->cell_w, app->cell_h, app->in_tmux,
+             STDOUT_FILENO);
+    tui_plot_use_gfx(&t->train.loss, &t->gfx, 0);
+    tui_plot_use_gfx(&t->train.mae, &t->gfx, 1);
+    tui_plot_use_gfx(&t->runs.dplot, &t->gfx, 2);
+    tui_plot_use_gfx(&t->cmp.plot, &t->gfx, 3);
+    tui_plot_use_gfx(&t->cmp.elbow, &t->gfx, 4);
+    t->lat.cursor = -1;
     t->runs.sort_col = 0;
     t->runs.sort_desc = 1;
     t->cmp.stale = 1;
@@ -580,10 +595,13 @@ int tui_run(const tui_app *app, ae_err *err)
 
     int dirty = C_NONE;
     double last_frame = 0, key_time = 0, last_tick = 0;
+    int ev_acc = 0; /* events since the last frame (for the trace) */
     t->last_store_check = app->now(app->ctx);
     draw_frame(t);
+    gfx_before_update(&t->gfx);
     doupdate();
     refresh();
+    gfx_after_update(&t->gfx, &e2);
     while (!t->quit || t->quit == 2) {
         double now = app->now(app->ctx);
         if (t->quit == 2 && !app->busy(app->ctx)) break;
@@ -597,6 +615,7 @@ int tui_run(const tui_app *app, ae_err *err)
             double d = 0.05 - (now - last_frame);
             if (d < wait) wait = d;
         }
+        if ((t->animating || t->pics.loader) && wait > 0.1) wait = 0.1;
         if (t->msg_until > now && t->msg_until - now < wait) wait = t->msg_until - now + 0.01;
         if (wait < 0) wait = 0;
         struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
@@ -619,6 +638,7 @@ int tui_run(const tui_app *app, ae_err *err)
                 keyed = 1;
                 if (key == KEY_RESIZE) {
                     crt_resize(&t->crt);
+                    gfx_invalidate(&t->gfx);
                     dirty |= C_RESIZE;
                 }
                 handle_key(t, key);
@@ -630,6 +650,7 @@ int tui_run(const tui_app *app, ae_err *err)
         int sig = app->signals(app->ctx);
         if (sig) handle_signals(t, sig, &dirty);
         int ev = app->drain(app->ctx, &t->live, &t->parent);
+        ev_acc |= ev;
         if (ev) {
             dirty |= C_EVENT;
             if (ev & TUI_EV_ENDED) {
@@ -639,6 +660,7 @@ int tui_run(const tui_app *app, ae_err *err)
             if (ev & (TUI_EV_STARTED | TUI_EV_EPOCH)) t->cmp.stale = 1;
         }
         if (t->quit == 3) break;
+        if (tui_pics_poll(t) || t->animating) dirty |= C_TICK;
         if (now - t->last_store_check >= 1.0 || t->store_dirty) {
             t->last_store_check = now;
             t->store_dirty = 0;
@@ -658,7 +680,11 @@ int tui_run(const tui_app *app, ae_err *err)
             double t0 = app->now(app->ctx);
             draw_frame(t);
             wnoutrefresh(stdscr);
+            gfx_before_update(&t->gfx);
             doupdate();
+            long gb = t->gfx.bytes;
+            ae_err ge;
+            if (gfx_after_update(&t->gfx, &ge)) tui_message(t, "%s", ge.msg);
             const tui_screen *s = screens[t->screen];
             if (s->after_update && t->rows >= 24 && t->cols >= 80) s->after_update(t);
             double t1 = app->now(app->ctx);
@@ -668,11 +694,17 @@ int tui_run(const tui_app *app, ae_err *err)
                 fprintf(app->trace, "frame t=%.4f cause=%s screen=%d draw_ms=%.3f", t1, cn,
                         t->screen + 1, (t1 - t0) * 1e3);
                 if (dirty & C_KEY) fprintf(app->trace, " key_ms=%.3f", (t1 - key_time) * 1e3);
-                fprintf(app->trace, " training=%d\n", t->live.active);
+                fprintf(app->trace, " training=%d sixel_bytes=%ld", t->live.active,
+                        t->gfx.bytes - gb);
+                if (ev_acc & TUI_EV_SAMPLES)
+                    fprintf(app->trace, " samples_epoch=%d",
+                            t->live.pics ? t->live.pics->epoch : 0);
+                fputc('\n', app->trace);
                 fflush(app->trace);
             }
             last_frame = t1;
             dirty = C_NONE;
+            ev_acc = 0;
         }
     }
     if (app->busy(app->ctx)) {
@@ -689,6 +721,10 @@ int tui_run(const tui_app *app, ae_err *err)
     app->drain(app->ctx, &t->live, &t->parent);
     int code = t->exit_code;
     crt_done(&t->crt);
+    gfx_free(&t->gfx);
+    tui_pics_free(t);
+    tui_recon_free(t);
+    tui_latent_free(t);
     tui_plot_free(&t->train.loss);
     tui_plot_free(&t->train.mae);
     tui_plot_free(&t->runs.dplot);

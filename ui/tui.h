@@ -28,7 +28,9 @@
 #include "action.h"
 #include "crt.h"
 #include "err.h"
+#include "gfx.h"
 #include "panel.h"
+#include "samples.h"
 #include "store.h"
 #include "tui_plot.h"
 
@@ -74,6 +76,7 @@ typedef struct tui_live {
     double best_test;
     int queued;       /* runs waiting after this one (a sweep) */
     int64_t last_run; /* the previous run trained in this session, 0 for none */
+    samples *pics;    /* the latest epoch's test samples for the pictures (owned), or NULL */
 } tui_live;
 
 void tui_live_init(tui_live *l);
@@ -88,7 +91,13 @@ int tui_live_copy_curves(tui_live *dst, const tui_live *src);
 /* ---- the program's side --------------------------------------------------------------- */
 
 enum tui_sig { TUI_SIG_INT = 1, TUI_SIG_TERM = 2, TUI_SIG_HUP = 4, TUI_SIG_WINCH = 8 };
-enum tui_ev { TUI_EV_PROGRESS = 1, TUI_EV_STARTED = 2, TUI_EV_EPOCH = 4, TUI_EV_ENDED = 8 };
+enum tui_ev {
+    TUI_EV_PROGRESS = 1,
+    TUI_EV_STARTED = 2,
+    TUI_EV_EPOCH = 4,
+    TUI_EV_ENDED = 8,
+    TUI_EV_SAMPLES = 16
+};
 
 typedef struct tui_app {
     void *ctx;
@@ -118,8 +127,11 @@ typedef struct tui_app {
     const char *blas_core, *blas_report;
     int threads;
     const char *graphics, *graphics_why; /* from the terminal probe */
-    FILE *trace;                         /* AETUI_TRACE, or NULL */
-    int no_color;                        /* NO_COLOR set */
+    int gfx_mode;                        /* GFX_* (ui/gfx.h), from the probe */
+    int cell_w, cell_h;                  /* pixels per cell from the probe, 0 unknown */
+    int in_tmux;
+    FILE *trace;  /* AETUI_TRACE, or NULL */
+    int no_color; /* NO_COLOR set */
 } tui_app;
 
 /* Why tui_run returned. */
@@ -132,6 +144,63 @@ int tui_run(const tui_app *app, ae_err *err);
 /* ---- inside: the state the screens share ---------------------------------------------- */
 
 typedef struct tui tui;
+
+/* Pictures (issue 5): which run screens 5 and 6 show, and a finished run's samples, loaded
+ * (checkpoint + test split + a forward pass) by a background thread (tui_pics.c). */
+typedef struct tui_pics {
+    int64_t run;     /* a finished run chosen on the Runs screen; 0: the live / last run */
+    samples *loaded; /* its samples, owned; NULL while loading or when it has none */
+    char note[256];  /* why there are none ("loading", no checkpoint, ...) */
+    void *loader;    /* the loader thread's state (tui_pics.c) */
+    uint64_t gen;    /* bumped whenever the samples shown change */
+    const samples *last_seen;
+} tui_pics;
+
+typedef struct tui_recon_state {
+    int page;   /* first sample of the grid (by index, or by rank when worst) */
+    int worst;  /* ordered by decreasing error */
+    int *order; /* worst-first order of the samples shown (owned) */
+    const samples *order_of;
+    int seq, feature; /* LSTM: the sequence (position in the order) and the feature */
+    int per_page;     /* pairs the last grid held */
+    tui_plot plot;    /* LSTM: original and reconstruction of one feature */
+    int plot_ready;
+} tui_recon_state;
+
+typedef struct tui_latent_state {
+    int method; /* 0 PCA, 1 t-SNE, 2 raw (latent dimension 2) */
+    int want_tsne;
+    float *z;        /* the points' latent vectors [n][L] (owned copy) */
+    uint8_t *labels; /* n */
+    int n, L;
+    int64_t src_run;  /* the run the points belong to */
+    uint64_t src_gen; /* the samples generation they came from (live runs) */
+    float *xy;        /* n x 2 plotted positions */
+    double explained[2];
+    int cursor;         /* selected point, -1 none */
+    int cur_px, cur_py; /* cursor position in plot pixels (arrows move it) */
+    void *tsne;         /* the t-SNE worker (screen_latent.c) */
+    int tsne_n;         /* points given to t-SNE */
+    char status[160];
+    char class_names[DS_MAX_CLASSES][24];
+    int nclasses;
+    int plot_y, plot_x, plot_rows, plot_cols; /* where the scatter is, for clicks */
+    chart ch;                                 /* its last layout */
+} tui_latent_state;
+
+/* The samples screens 5 and 6 show now (NULL: none yet, see t->pics.note). */
+const samples *tui_pics_current(tui *t);
+/* Shows a finished run on screens 5 and 6 (0: back to the live / last run); starts loading. */
+void tui_pics_select(tui *t, int64_t run);
+/* Takes the loader's result when it is ready; 1 when something changed. */
+int tui_pics_poll(tui *t);
+void tui_pics_free(tui *t);
+/* The run the picture screens are about (finished or live), 0 when none. */
+int64_t tui_pics_run(tui *t);
+/* The picture screens' own memory (screen_recon.c, screen_latent.c); t-SNE is stopped. */
+void tui_recon_free(tui *t);
+void tui_latent_free(tui *t);
+void tui_latent_leave(tui *t); /* screen 5 is left: t-SNE stops */
 
 typedef struct tui_screen {
     const char *name;
@@ -247,6 +316,12 @@ struct tui {
     tui_form model_form;
     char home_ds[8][160]; /* datasets found, one line each */
     int nhome_ds;
+    /* pictures (issue 5) */
+    gfx gfx;
+    tui_pics pics;
+    tui_recon_state recon;
+    tui_latent_state lat;
+    int animating; /* a screen wants frames without input (t-SNE running, loading) */
 };
 
 /* Helpers for the screens (tui.c). */

@@ -55,7 +55,8 @@ void tui_live_free(tui_live *l)
 {
     free(l->bl);
     free(l->ep);
-    l->bl = NULL, l->ep = NULL;
+    samples_free(l->pics);
+    l->bl = NULL, l->ep = NULL, l->pics = NULL;
     l->nbl = l->capbl = l->nep = l->capep = 0;
 }
 

@@ -1,5 +1,6 @@
 /* tui_plot.c: the curve widget (see tui_plot.h): chart -> canvas -> braille cells -> ncurses,
- * with the tick labels as text. */
+ * with the tick labels as text; or, with sixel, the same chart drawn at the terminal's pixel
+ * size with its own axes and labels, shown through the compositor (ui/gfx.h). */
 #include "tui_plot.h"
 
 #include <math.h>
@@ -17,6 +18,37 @@ void tui_plot_free(tui_plot *p)
 {
     canvas_free(&p->cv);
     textgfx_grid_free(&p->grid);
+}
+
+/* The sixel back end: the chart again, at full resolution over the plot and its labels. */
+static int sixel_draw(void *ctx, tui_plot *p, const chart_series *s, int ns, int y, int x, int rows,
+                      int cols)
+{
+    (void)ctx;
+    const int lw = 8;
+    ae_err err;
+    canvas *cv = gfx_canvas(p->g, p->slot, y, x - lw, rows + 1, cols + lw, 1, &err);
+    if (!cv) return -1;
+    chart ch = p->ch;
+    ch.x = 0, ch.y = 0, ch.w = cv->w, ch.h = cv->h;
+    ch.labels = 1;
+    ch.grid = 1;
+    ch.grid_color = 0x303030;
+    ch.fg = 0xa0a0a0;
+    ch.legend = 0; /* the legend is the text title row above */
+    ch.title = NULL;
+    ch.x_label = p->x_label;
+    p->x_label = NULL;
+    if (chart_draw(cv, &ch, s, ns, &err)) return -1;
+    gfx_show(p->g, p->slot);
+    return 0;
+}
+
+void tui_plot_use_gfx(tui_plot *p, gfx *g, int slot)
+{
+    p->g = g;
+    p->slot = slot;
+    if (gfx_sixel(g)) p->backend = (tui_plot_backend){p, sixel_draw};
 }
 
 canvas_color tui_plot_faint(canvas_color c)

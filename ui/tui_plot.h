@@ -14,6 +14,7 @@
 
 #include "chart.h"
 #include "crt.h"
+#include "gfx.h"
 #include "textgfx.h"
 
 typedef struct tui_plot tui_plot;
@@ -33,6 +34,8 @@ struct tui_plot {
     int ascii;                /* ASCII instead of braille (no UTF-8) */
     int colors;               /* crt colour depth */
     tui_plot_backend backend; /* draw == NULL: braille */
+    gfx *g;                   /* tui_plot_use_gfx: the sixel back end's compositor ... */
+    int slot;                 /* ... and picture slot */
     /* the chart settings a screen may set before drawing (reset by tui_plot_draw) */
     int log_y, has_best;
     double best_x;
@@ -45,6 +48,9 @@ typedef struct tui_legend {
 } tui_legend;
 
 void tui_plot_init(tui_plot *p, const crt *c);
+/* When g shows sixel, the curves become a sixel chart (axes, tick labels, best-epoch line)
+ * in picture slot `slot` of g, covering the plot and its tick labels; else braille stays. */
+void tui_plot_use_gfx(tui_plot *p, gfx *g, int slot);
 void tui_plot_free(tui_plot *p);
 /* Draws title + legend on the first row, y ticks on the left, x ticks on the last row and
  * the curves in between. Too small a rectangle draws only the title. */

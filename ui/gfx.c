@@ -1,0 +1,191 @@
+/* gfx.c: pictures on the TUI's screen, sixel or text cells (see gfx.h). */
+#include "gfx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "textgfx.h"
+
+void gfx_init(gfx *g, const crt *c, int mode, int cell_w, int cell_h, int tmux, int out_fd)
+{
+    memset(g, 0, sizeof *g);
+    g->crt = c;
+    g->mode = mode;
+    g->cell_w = cell_w > 0 && cell_w <= 64 ? cell_w : 10;
+    g->cell_h = cell_h > 0 && cell_h <= 128 ? cell_h : 20;
+    g->tmux = tmux;
+    g->out_fd = out_fd;
+}
+
+void gfx_free(gfx *g)
+{
+    for (int i = 0; i < GFX_SLOTS; i++) {
+        canvas_free(&g->slot[i].cv);
+        sixel_enc_free(g->slot[i].enc);
+        g->slot[i].enc = NULL;
+    }
+}
+
+void gfx_begin(gfx *g, int screen_rows)
+{
+    g->screen_rows = screen_rows;
+    g->suppress = 0;
+    for (int i = 0; i < GFX_SLOTS; i++) g->slot[i].placed = 0;
+}
+
+void gfx_invalidate(gfx *g)
+{
+    g->full = 1;
+}
+
+canvas *gfx_canvas(gfx *g, int id, int y, int x, int rows, int cols, int plot, ae_err *err)
+{
+    if (id < 0 || id >= GFX_SLOTS) {
+        ae_fail(err, "picture slot %d out of range", id);
+        return NULL;
+    }
+    if (g->screen_rows > 0 && y + rows > g->screen_rows - 1) rows = g->screen_rows - 1 - y;
+    if (rows < 1 || cols < 1) {
+        ae_fail(err, "no room for a picture");
+        return NULL;
+    }
+    gfx_slot *s = &g->slot[id];
+    int pw, ph;
+    if (g->mode == GFX_SIXEL) {
+        pw = cols * g->cell_w;
+        ph = rows * g->cell_h / 6 * 6;
+        if (!s->enc && sixel_enc_new(&s->enc, 256, err)) return NULL;
+    } else {
+        pw = cols * 2;
+        ph = rows * (plot ? 4 : 2);
+    }
+    if (ph < 1) {
+        ae_fail(err, "no room for a picture");
+        return NULL;
+    }
+    if ((s->cv.w != pw || s->cv.h != ph) && canvas_resize(&s->cv, pw, ph, err)) return NULL;
+    s->kind = plot ? SIXEL_KIND_PLOT : SIXEL_KIND_IMAGE;
+    s->y = y, s->x = x, s->rows = rows, s->cols = cols;
+    for (int r = 0; r < rows; r++) mvhline(y + r, x, ' ', cols);
+    return &s->cv;
+}
+
+void gfx_show(gfx *g, int id)
+{
+    if (id < 0 || id >= GFX_SLOTS) return;
+    gfx_slot *s = &g->slot[id];
+    if (g->mode == GFX_SIXEL) {
+        s->placed = 1;
+        return;
+    }
+    gfx_text_cells(g->crt, &s->cv, s->y, s->x, s->rows, s->cols, s->kind == SIXEL_KIND_PLOT);
+}
+
+void gfx_before_update(gfx *g)
+{
+    if (g->mode != GFX_SIXEL) return;
+    int repaint = 0;
+    for (int i = 0; i < GFX_SLOTS; i++) {
+        gfx_slot *s = &g->slot[i];
+        int shown = s->placed && !g->suppress;
+        if (s->sent && (!shown || s->y != s->sy || s->x != s->sx || s->rows != s->srows ||
+                        s->cols != s->scols))
+            repaint = 1;
+        if (!shown) s->sent = 0;
+    }
+    if (repaint) {
+        clearok(curscr, TRUE);
+        g->full = 1;
+    }
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return -1;
+        }
+        p += w, n -= (size_t)w;
+    }
+    return 0;
+}
+
+int gfx_after_update(gfx *g, ae_err *err)
+{
+    int full = g->full;
+    g->full = 0;
+    if (g->mode != GFX_SIXEL || g->suppress) return 0;
+    int rc = 0;
+    for (int i = 0; i < GFX_SLOTS; i++) {
+        gfx_slot *s = &g->slot[i];
+        if (!s->placed) continue;
+        const char *bytes;
+        size_t len;
+        int cached = 0;
+        if (sixel_encode_panel(s->enc, &s->cv, s->kind, &bytes, &len, &cached, err)) {
+            rc = -1;
+            continue;
+        }
+        sixel_enc_stats st;
+        sixel_enc_get_stats(s->enc, &st);
+        if (!cached) g->encode_ms += st.last_ms;
+        uint64_t h = canvas_hash(&s->cv);
+        int same = s->sent && s->shash == h && s->sy == s->y && s->sx == s->x &&
+                   s->srows == s->rows && s->scols == s->cols;
+        if (same && !full && !g->tmux) continue;
+        char pre[48];
+        int pl = snprintf(pre, sizeof pre, "\0337\033[%d;%dH", s->y + 1, s->x + 1);
+        if (write_all(g->out_fd, pre, (size_t)pl) || write_all(g->out_fd, bytes, len) ||
+            write_all(g->out_fd, "\0338", 2)) {
+            rc = ae_fail(err, "cannot write a picture to the terminal: %s", strerror(errno));
+            break;
+        }
+        g->bytes += pl + (long)len + 2;
+        g->images++;
+        s->sent = 1, s->shash = h;
+        s->sy = s->y, s->sx = s->x, s->srows = s->rows, s->scols = s->cols;
+    }
+    g->frames++;
+    return rc;
+}
+
+void gfx_text_cells(const crt *c, const canvas *cv, int y, int x, int rows, int cols, int plot)
+{
+    textgfx_opts o = {.style =
+                          plot ? (c->utf8 ? TEXTGFX_BRAILLE : TEXTGFX_ASCII)
+                               : (c->utf8 && c->colors == 256 ? TEXTGFX_HALFBLOCK : TEXTGFX_ASCII),
+                      .colors = c->colors ? TEXTGFX_COLOR_256 : TEXTGFX_COLOR_NONE,
+                      .plot = plot,
+                      .paper_known = 0}; /* plots: the most common colour is the paper */
+    textgfx_grid gr = {0};
+    ae_err err;
+    if (textgfx_render(cv, 0, 0, cv->w, cv->h, cols, rows, &o, &gr, &err)) return;
+    for (int r = 0; r < rows; r++)
+        for (int k = 0; k < cols; k++) {
+            const textgfx_cell *cell = &gr.cells[r * cols + k];
+            if (!cell->ch[0]) continue;
+            if (plot && (!strcmp(cell->ch, " ") || !strcmp(cell->ch, "\u2800"))) continue;
+            if (o.style == TEXTGFX_HALFBLOCK) {
+                int pair = alloc_pair(cell->fg256 >= 0 ? cell->fg256 : -1,
+                                      cell->bg256 >= 0 ? cell->bg256 : -1);
+                if (pair < 0) pair = 0;
+                attr_set(A_NORMAL, 0, &pair);
+                mvaddstr(y + r, x + k, cell->ch);
+                attr_set(A_NORMAL, 0, NULL);
+                continue;
+            }
+            attr_t a = cell->fg == TEXTGFX_DEFAULT || !c->colors
+                           ? 0
+                           : crt_plot_attr(c, cell->fg, cell->fg256);
+            attron(a);
+            mvaddstr(y + r, x + k, cell->ch);
+            attroff(a);
+        }
+    textgfx_grid_free(&gr);
+}

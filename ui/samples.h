@@ -1,0 +1,81 @@
+/* samples.h: a run's test samples as the picture screens and exports see them: originals,
+ * reconstructions, per-sample squared error, latent vectors and labels (issue 5).
+ *
+ * One struct serves the run being trained (the trainer thread computes it at every epoch end
+ * with samples_compute on its own net and hands the copy over the event channel) and a
+ * finished run (samples_load_run builds the run's model from its checkpoint, loads the test
+ * split the run saw and computes the same). The pictures are then drawn from this copy alone:
+ * the UI never touches the trainer's model.
+ *
+ * Layout: per sample, images [h][w][c] in [0,1], sequences [t][f] (sample-major, not the
+ * LSTM's time-major order). At most SAMPLES_MAX test samples are kept (the first ones), which
+ * bounds the per-epoch cost in the trainer and the memory.
+ *
+ * No ncurses here: src/ (the trainer thread, aetui export) uses it too.
+ * Memory: samples_new / samples_compute / samples_load_run allocate; samples_free releases.
+ * Threads: pure functions over caller-owned objects; net_forward runs on the workspace given. */
+#ifndef AE_SAMPLES_H
+#define AE_SAMPLES_H
+
+#include <stdint.h>
+
+#include "canvas.h"
+#include "dataset.h"
+#include "err.h"
+#include "net.h"
+#include "store.h"
+
+enum { SAMPLES_MAX = 2000 };
+
+typedef struct samples {
+    int64_t run;
+    int epoch; /* the epoch the weights come from (0: unknown) */
+    int kind;  /* DS_IMAGES or DS_SEQUENCES */
+    int h, w, c, t, f, dim;
+    int n, latent;
+    float *x, *y;    /* n * dim: originals and reconstructions */
+    float *mse;      /* n: mean squared error of each sample */
+    float *z;        /* n * latent */
+    uint8_t *labels; /* n */
+    int nclasses;
+    char class_names[DS_MAX_CLASSES][24];
+    char dataset[32], model[24];
+} samples;
+
+void samples_free(samples *s); /* NULL-safe; frees s itself */
+
+/* Runs the first min(ds->n, nmax) samples of ds through net n on workspace ws (batches of
+ * n->batch_cap): reconstructions, errors and latent vectors. */
+int samples_compute(net *n, int ws, const dataset *ds, int nmax, samples **out, ae_err *err);
+
+/* What a finished run needs to be shown again, read from the store in the caller's thread
+ * (samples_load_run may then run in another thread without the store). */
+typedef struct samples_src {
+    int64_t run;
+    char model[24], dataset[32], data_dir[1024];
+    int test_n;
+    char ckpt[4200]; /* last.safetensors */
+} samples_src;
+
+/* Fills src for run from the store at db_path (the checkpoint beside the store, else where
+ * the store's checkpoint column says). Fails with a message when the run has no checkpoint or
+ * its parameters do not say which data it saw. */
+int samples_src_get(store *st, const char *db_path, int64_t run, samples_src *src, ae_err *err);
+/* Builds the run's model from its checkpoint, loads its test split and computes the samples. */
+int samples_load_run(const samples_src *src, int nmax, samples **out, ae_err *err);
+
+/* The class names a dataset's loader gives (it loads one test sample to ask); "0", "1", ...
+ * when the data cannot be read. Returns the count (at most DS_MAX_CLASSES). */
+int samples_class_names(const char *dsname, const char *data_dir, char names[][24]);
+
+/* Indices of the samples sorted by decreasing error (the worst first); *out malloc'd. */
+int samples_worst(const samples *s, int **out, ae_err *err);
+
+/* The reconstruction grid (images): each reconstruction under its original, the largest
+ * scale at which at least 8 pairs fit the canvas, samples order[first ...] (order NULL: the
+ * test set order), labelled "#index MSE" when labels. Returns the pairs per page (0 for
+ * sequences or a canvas too small). */
+#define SAMPLES_PAPER 0x181818u
+int samples_draw_grid(canvas *cv, const samples *s, const int *order, int first, int labels);
+
+#endif
