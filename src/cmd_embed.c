@@ -1,11 +1,10 @@
 /* cmd_embed.c: `aetui embed`, a 2-D layout of a matrix's rows (PCA or t-SNE) as CSV.
  *
  * The idea: three small steps with a plain struct between them, so that another source of
- * points is one more loader. load_npy() reads --input (and --labels) into an embed_points;
- * embed_compute() runs PCA or t-SNE on it (t-SNE reporting progress on stderr through its
- * publication callback); write_csv() writes `x,y,label`. The `aetui embed RUN` form (a run's
- * stored test-set latent vectors) will be a load_run() beside load_npy(), reading the store;
- * until then it is refused with a message. */
+ * points is one more loader. load_npy() reads --input (and --labels) into an embed_points,
+ * load_run() a recorded run's test-set latent vectors and labels from the run store
+ * (`aetui embed RUN`); embed_compute() runs PCA or t-SNE on it (t-SNE reporting progress on
+ * stderr through its publication callback); write_csv() writes `x,y,label`. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,15 +15,21 @@
 #include "commands.h"
 #include "npy.h"
 #include "pca.h"
+#include "store_cli.h"
 #include "tsne.h"
 
 static const char embed_help[] =
     "usage: aetui embed --input X.npy [--labels L.npy] --method pca|tsne [--perplexity P]\n"
     "                   [--iterations N] [--seed S] [--threads N] [--quiet] --out Y.csv\n"
+    "       aetui embed RUN --method pca|tsne [options] --out Y.csv [--db PATH]\n"
     "\n"
     "Lays the rows of a matrix out in two dimensions and writes them as CSV with a header:\n"
-    "x,y,label (label empty when no labels are given).\n"
+    "x,y,label (label empty when no labels are given). With RUN, the rows are the recorded\n"
+    "run's test-set latent vectors at the end of training, labelled with their classes.\n"
     "\n"
+    "  RUN               a run id (aetui runs lists them)\n"
+    "  --db PATH         the run store (default: $AETUI_DB, else\n"
+    "                    ~/.local/share/aetui/aetui.db)\n"
     "  --input X.npy     float32 or float64 array, N x D, C order\n"
     "  --labels L.npy    integer class labels, N values (int64, int32, int16, int8, uint8)\n"
     "  --method M        pca (first two principal components) or tsne (Barnes-Hut t-SNE)\n"
@@ -34,14 +39,13 @@ static const char embed_help[] =
     "                    deterministic)\n"
     "  --threads N       t-SNE threads (default 2); the layout does not depend on it\n"
     "  --quiet           no progress on stderr\n"
-    "  --out Y.csv       the output file\n"
-    "\n"
-    "aetui embed RUN ... (a recorded run's latent vectors) is not available yet.\n";
+    "  --out Y.csv       the output file\n";
 
 enum { METHOD_NONE, METHOD_PCA, METHOD_TSNE };
 
 typedef struct embed_opts {
-    const char *input, *labels, *out, *run;
+    const char *input, *labels, *out, *run, *db;
+    const char *what; /* the source named in messages: the input file or "run N" */
     int method, iterations, threads, quiet;
     double perplexity;
     uint64_t seed;
@@ -96,6 +100,57 @@ static int load_npy(const embed_opts *o, embed_points *pts)
     return CLI_OK;
 }
 
+/* RUN: the run's stored test-set latent vectors and labels. Returns a CLI status. */
+static int load_run(const embed_opts *o, embed_points *pts)
+{
+    const char *C = "embed";
+    memset(pts, 0, sizeof *pts);
+    int64_t id;
+    char path[4096];
+    store *st = NULL;
+    int rc = scli_run_id(C, o->run, &id);
+    if (!rc) rc = scli_path(C, o->db, path);
+    if (!rc) rc = scli_open(C, path, 0, &st);
+    if (rc) return rc;
+    ae_err err = {{0}};
+    float *lat = NULL;
+    uint8_t *lab = NULL;
+    int n = 0, d = 0;
+    int exists = store_run_exists(st, id, &err);
+    if (exists == 1 && store_latents_get(st, id, &lat, &lab, &n, &d, &err) == 0 && n == 0)
+        rc = cli_usage(C,
+                       "run %lld has no stored latent vectors (it ended before its first epoch "
+                       "was evaluated)",
+                       (long long)id);
+    else if (exists == 0)
+        rc = cli_usage(C, "run %lld: no such run in %s", (long long)id, path);
+    else if (exists < 0 || err.msg[0])
+        rc = cli_usage(C, "%s", err.msg);
+    else if (n < 2 || d < 1)
+        rc = cli_usage(C, "run %lld: %d latent vectors of size %d, need at least 2 of size >= 1",
+                       (long long)id, n, d);
+    store_close(st);
+    if (rc) {
+        free(lat);
+        free(lab);
+        return rc;
+    }
+    pts->n = n;
+    pts->d = d;
+    pts->x = lat; /* taken over */
+    if (lab) {
+        pts->labels = malloc((size_t)n * sizeof *pts->labels);
+        if (!pts->labels) {
+            free(lab);
+            points_free(pts);
+            return cli_fail(C, "out of memory");
+        }
+        for (int i = 0; i < n; i++) pts->labels[i] = lab[i];
+        free(lab);
+    }
+    return CLI_OK;
+}
+
 typedef struct progress {
     int quiet, last_phase, last_it;
 } progress;
@@ -131,7 +186,7 @@ static int embed_compute(const embed_opts *o, const embed_points *pts, float *xy
         if (!z) return cli_fail("embed", "out of memory");
         if (pca_fit(&p, pts->x, n, d, k, &err) || pca_project(&p, pts->x, n, z, &err)) {
             free(z);
-            return cli_usage("embed", "%s: %s", o->input, err.msg);
+            return cli_usage("embed", "%s: %s", o->what, err.msg);
         }
         if (!o->quiet)
             fprintf(stderr, "aetui embed: PCA, explained variance %.4f + %.4f\n", p.ratio[0],
@@ -154,7 +209,7 @@ static int embed_compute(const embed_opts *o, const embed_points *pts, float *xy
     tp.on_publish = on_publish;
     tp.user = &pr;
     tsne *t = tsne_create(pts->x, n, d, &tp, &err);
-    if (!t) return cli_usage("embed", "%s: %s", o->input, err.msg);
+    if (!t) return cli_usage("embed", "%s: %s", o->what, err.msg);
     if (!o->quiet)
         fprintf(stderr, "aetui embed: t-SNE of %d x %d, perplexity %g, %d threads\n", n, d,
                 tsne_perplexity(t), o->threads ? o->threads : 2);
@@ -190,6 +245,7 @@ int cmd_embed(int argc, char **argv)
                                          {"threads", required_argument, 0, 't'},
                                          {"out", required_argument, 0, 'o'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"db", required_argument, 0, 'B'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     embed_opts o;
@@ -210,6 +266,9 @@ int cmd_embed(int argc, char **argv)
             break;
         case 'q':
             o.quiet = 1;
+            break;
+        case 'B':
+            o.db = optarg;
             break;
         case 'm':
             if (!strcmp(optarg, "pca"))
@@ -247,19 +306,21 @@ int cmd_embed(int argc, char **argv)
     if (optind < argc)
         return cli_usage("embed", "unexpected argument '%s' (see aetui embed --help)",
                          argv[optind]);
-    if (o.run)
-        return cli_usage("embed",
-                         "embedding a recorded run (embed %s) is not available yet; "
-                         "export its latent vectors and use --input X.npy",
-                         o.run);
-    if (!o.input) return cli_usage("embed", "--input X.npy is required (see aetui embed --help)");
+    if (o.run && (o.input || o.labels))
+        return cli_usage("embed", "give either RUN or --input X.npy, not both");
+    if (!o.run && o.db) return cli_usage("embed", "--db is for embed RUN");
+    if (!o.run && !o.input)
+        return cli_usage("embed", "RUN or --input X.npy is required (see aetui embed --help)");
     if (o.method == METHOD_NONE) return cli_usage("embed", "--method pca|tsne is required");
     if (!o.out) return cli_usage("embed", "--out Y.csv is required");
     if (o.method == METHOD_PCA && (o.perplexity || o.iterations))
         return cli_usage("embed", "--perplexity and --iterations are for --method tsne");
 
+    char what[64];
+    if (o.run) snprintf(what, sizeof what, "run %.40s", o.run);
+    o.what = o.run ? what : o.input;
     embed_points pts;
-    int rc = load_npy(&o, &pts);
+    int rc = o.run ? load_run(&o, &pts) : load_npy(&o, &pts);
     if (rc) return rc;
     float *xy = malloc((size_t)2 * pts.n * sizeof *xy);
     if (!xy) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "blas_setup.h"
 #include "cli.h"
 #include "commands.h"
@@ -43,6 +44,7 @@ static void usage(FILE *f)
                "                   [--epochs N] [--batch N] [--lr X] [--train N] [--test N]\n"
                "                   [--seed N] [--threads N] [--clip X] [--augment A]\n"
                "                   [--schedule S] [--json] [--db PATH] [--no-record]\n"
+               "                   [--no-baseline]\n"
                "       aetui train --resume RUN [--epochs N] [--json] [--db PATH]\n"
                "       aetui train --from RUN [options]\n\n"
                "Trains an autoencoder and evaluates it on the test split after every epoch.\n\n"
@@ -72,6 +74,8 @@ static void usage(FILE *f)
                "  --db PATH      the run store (default: $AETUI_DB, else\n"
                "                 ~/.local/share/aetui/aetui.db)\n"
                "  --no-record    do not record the run in the store\n"
+               "  --no-baseline  skip the PCA linear baseline after training (pca_test_mse:\n"
+               "                 PCA with k = latent on the same samples; cached in the store)\n"
                "  --resume RUN   continue RUN where it stopped, with its settings (a new run,\n"
                "                 child of RUN; --epochs N sets the total)\n"
                "  --from RUN     a new run, child of RUN, starting from RUN's last weights,\n"
@@ -186,6 +190,7 @@ int cmd_train(int argc, char **argv)
                                          {"schedule", required_argument, 0, 'S'},
                                          {"db", required_argument, 0, 'B'},
                                          {"no-record", no_argument, 0, 'N'},
+                                         {"no-baseline", no_argument, 0, 1000},
                                          {"resume", required_argument, 0, 'R'},
                                          {"from", required_argument, 0, 'F'},
                                          {0, 0, 0, 0}};
@@ -200,7 +205,7 @@ int cmd_train(int argc, char **argv)
     int64_t parent = 0; /* --resume RUN / --from RUN: RUN's settings and files */
     int ckrc = train_ckpt_args(C, argc, argv, &cfg, &parent);
     if (ckrc) return ckrc;
-    int json = 0, opt, record = 1;
+    int json = 0, opt, record = 1, with_baseline = 1;
     const char *opt_db = NULL;
     opterr = 0;
     optind = 1;
@@ -252,6 +257,9 @@ int cmd_train(int argc, char **argv)
             break;
         case 'N':
             record = 0;
+            break;
+        case 1000:
+            with_baseline = 0;
             break;
         case 'A':
             if (strcmp(optarg, "flip") && strcmp(optarg, "none"))
@@ -319,6 +327,20 @@ int cmd_train(int argc, char **argv)
     long long run_id = st ? (long long)train_record_run(&rec) : 0;
     if (st && train_record_error(&rec))
         cli_fail(C, "run %lld was not recorded completely: %s", run_id, train_record_error(&rec));
+    /* The PCA baseline once training has freed its memory; cached in the store (baseline.h). */
+    baseline_res bl;
+    double bl_mse = NAN, bl_mae = NAN;
+    if (rc == 0 && with_baseline) {
+        baseline_req brq = {.dataset = p.dataset, .data_dir = cfg.data_dir};
+        brq.train = cfg.train_n, brq.test = cfg.test_n, brq.latent = cfg.latent;
+        brq.threads = cfg.threads;
+        ae_err berr = {{0}};
+        if (baseline_get(&brq, st, &bl, &berr) == 0)
+            bl_mse = bl.b.mse, bl_mae = bl.b.mae;
+        else
+            fprintf(stderr, "aetui train: no PCA baseline: %s\n", berr.msg);
+        if (bl.warning[0]) fprintf(stderr, "aetui train: PCA baseline: %s\n", bl.warning);
+    }
     if (st) store_close(st);
     if (rc) {
         /* a missing or bad dataset is bad input (2); anything else a run-time failure */
@@ -340,13 +362,21 @@ int cmd_train(int argc, char **argv)
             res.params, res.test_mse, res.test_mae, res.best_epoch, res.best_test_loss,
             res.train_seconds, res.samples_per_sec);
         cli_json_str(stdout, res.message);
+        printf(",\"pca_test_mse\":");
+        scli_json_num(stdout, bl_mse);
+        printf(",\"pca_test_mae\":");
+        scli_json_num(stdout, bl_mae);
         printf("}\n");
     }
+    char bl_text[96] = "";
+    if (!isnan(bl_mse))
+        snprintf(bl_text, sizeof bl_text, "; PCA baseline (k = %d) MSE %.6f, MAE %.5f", cfg.latent,
+                 bl_mse, bl_mae);
     fprintf(stderr,
             "aetui train: %s after %d epoch%s: test MSE %.6f, MAE %.5f (best epoch %d), "
-            "%.1f s, %.0f samples/s\n",
+            "%.1f s, %.0f samples/s%s\n",
             res.status, res.epochs_done, res.epochs_done == 1 ? "" : "s", res.test_mse,
-            res.test_mae, res.best_epoch, res.train_seconds, res.samples_per_sec);
+            res.test_mae, res.best_epoch, res.train_seconds, res.samples_per_sec, bl_text);
     if (res.message[0]) fprintf(stderr, "aetui train: %s\n", res.message);
     train_result_free(&res);
     g_ctl = NULL;

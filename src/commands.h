@@ -16,6 +16,8 @@ int cmd_untag(int argc, char **argv);
 int cmd_note(int argc, char **argv);
 /* Latent analysis (issue 6): PCA or t-SNE layout of a .npy matrix as CSV. */
 int cmd_embed(int argc, char **argv);
+/* The PCA linear baseline of a dataset, cached in the run store (issue 6). */
+int cmd_baseline(int argc, char **argv);
 /* Checkpoints (issue 7): a run's encoder and whole model on new data. */
 int cmd_encode(int argc, char **argv);
 int cmd_reconstruct(int argc, char **argv);

@@ -27,6 +27,8 @@ static const command commands[] = {
     {"untag", cmd_untag, 0, "remove tags from a run (untag RUN TAG...)"},
     {"note", cmd_note, 0, "set a run's notes (note RUN TEXT)"},
     {"embed", cmd_embed, 1, "2-D layout of a .npy matrix by PCA or t-SNE, as CSV"},
+    {"baseline", cmd_baseline, 1,
+     "PCA linear baseline of a dataset: test MSE/MAE at a latent size"},
     {"encode", cmd_encode, 1, "a run's latent vectors of new data (encode RUN --input X.npy)"},
     {"reconstruct", cmd_reconstruct, 1, "a run's reconstructions of new data (.npy in, .npy out)"},
     {"tui", cmd_tui, 1, "the interactive interface (also: aetui with no command)"},
