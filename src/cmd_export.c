@@ -252,9 +252,10 @@ int cmd_export(int argc, char **argv)
     if (scli_path("export", db, path) || scli_open("export", path, 0, &st)) return CLI_USAGE;
     pic_opts.db_path = path;
     int npics = (modes[2].file != NULL) + (modes[3].file != NULL) + (modes[4].file != NULL);
-    if (sixel && npics != 1) {
+    if (sixel && (npics != 1 || nwanted != 1)) {
         store_close(st);
-        return cli_usage("export", "--sixel goes with one of --recon, --latent-plot, --loss-plot");
+        return cli_usage("export", "--sixel goes with one of --recon, --latent-plot, --loss-plot "
+                                   "and nothing else");
     }
     ae_err err;
     int rc = CLI_OK;

@@ -152,11 +152,12 @@ static int a_files_rm(void *ctx, int64_t run, ae_err *err)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: aetui [--db PATH] [--data-dir DIR]\n\n"
+    fprintf(f, "usage: aetui [--db PATH] [--data-dir DIR] [--screen N]\n\n"
                "Opens the interactive interface: train with live curves, browse, compare.\n"
                "  --db PATH       the run store (default: $AETUI_DB, else\n"
                "                  $XDG_DATA_HOME/aetui/aetui.db)\n"
-               "  --data-dir DIR  where the datasets are (default: the usual places)\n\n"
+               "  --data-dir DIR  where the datasets are (default: the usual places)\n"
+               "  --screen N      open on screen N (1-7; 6: reconstructions of the newest run)\n\n"
                "Environment: NO_COLOR (no colours), AETUI_GRAPHICS=sixel|blocks|ascii,\n"
                "AETUI_TRACE=FILE (one line per frame: cause and time).\n"
                "Keys: 1-7 switch screens, ? lists the keys of a screen, q quits.\n");
@@ -165,6 +166,7 @@ static void usage(FILE *f)
 int cmd_tui(int argc, char **argv)
 {
     const char *C = "tui", *opt_db = NULL, *data_dir = NULL;
+    int first_screen = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
@@ -174,6 +176,11 @@ int cmd_tui(int argc, char **argv)
             opt_db = argv[++i];
         } else if (!strncmp(s, "--db=", 5)) {
             opt_db = s + 5;
+        } else if (!strcmp(s, "--screen") && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (v[0] < '1' || v[0] > '7' || v[1])
+                return cli_usage(C, "--screen: 1 to 7, got '%s'", v);
+            first_screen = v[0] - '1';
         } else if (!strcmp(s, "--data-dir") && i + 1 < argc) {
             data_dir = argv[++i];
         } else if (!strncmp(s, "--data-dir=", 11)) {
@@ -250,6 +257,7 @@ int cmd_tui(int argc, char **argv)
                    .cell_w = pr.cell_w,
                    .cell_h = pr.cell_h,
                    .in_tmux = pr.in_tmux,
+                   .first_screen = first_screen,
                    .trace = trace,
                    .no_color = nc && *nc};
 

@@ -591,7 +591,8 @@ int tui_run(const tui_app *app, ae_err *err)
     ae_err e2;
     if (store_changed(t->st, &e2) < 0 || tui_reload_rows(t, &e2))
         tui_message(t, "store: %s", e2.msg);
-    tui_switch(t, 0);
+    tui_switch(t,
+               app->first_screen >= 0 && app->first_screen < TUI_NSCREENS ? app->first_screen : 0);
 
     int dirty = C_NONE;
     double last_frame = 0, key_time = 0, last_tick = 0;

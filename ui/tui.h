@@ -130,8 +130,9 @@ typedef struct tui_app {
     int gfx_mode;                        /* GFX_* (ui/gfx.h), from the probe */
     int cell_w, cell_h;                  /* pixels per cell from the probe, 0 unknown */
     int in_tmux;
-    FILE *trace;  /* AETUI_TRACE, or NULL */
-    int no_color; /* NO_COLOR set */
+    int first_screen; /* 0..6: the screen shown first (aetui --screen N) */
+    FILE *trace;      /* AETUI_TRACE, or NULL */
+    int no_color;     /* NO_COLOR set */
 } tui_app;
 
 /* Why tui_run returned. */
@@ -153,6 +154,7 @@ typedef struct tui_pics {
     char note[256];  /* why there are none ("loading", no checkpoint, ...) */
     void *loader;    /* the loader thread's state (tui_pics.c) */
     uint64_t gen;    /* bumped whenever the samples shown change */
+    int auto_tried;  /* the newest stored run was chosen once (nothing trained yet) */
     const samples *last_seen;
 } tui_pics;
 

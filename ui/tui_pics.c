@@ -101,6 +101,12 @@ int tui_pics_poll(tui *t)
 
 const samples *tui_pics_current(tui *t)
 {
+    /* nothing trained in this session: the newest run of the store (rows are newest first) */
+    if (!t->pics.run && !t->live.pics && !t->live.active && !t->live.last_run && t->nrows > 0 &&
+        !t->pics.auto_tried) {
+        t->pics.auto_tried = 1;
+        tui_pics_select(t, t->rows_v[0].r.id);
+    }
     const samples *s = t->pics.run ? t->pics.loaded : t->live.pics;
     if (s != t->pics.last_seen) {
         t->pics.last_seen = s;
