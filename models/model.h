@@ -20,6 +20,7 @@ typedef struct model_preset {
     int latent, epochs, batch, train_n, test_n;
     double lr;
     int flip;   /* train with random horizontal flips (images) */
+    int shift;  /* train with random translations of up to this many pixels (images) */
     int cosine; /* cosine learning-rate decay over the run instead of a constant rate */
     const char *summary; /* one line for --help and the TUI */
 } model_preset;

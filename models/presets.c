@@ -10,18 +10,18 @@
 #include "model.h"
 
 const model_preset model_presets[] = {
-    {"cnn", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 0, 0,
+    {"cnn", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 0, 0, 0,
      "the seed's convolutional autoencoder (global average pooling before the latent)"},
-    {"cnn-flat", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 1,
+    {"cnn-flat", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 0, 1,
      "ours: the seed's layers with the 8x8x128 map flattened into the latent, trained with "
      "random flips and a cosine learning-rate decay"},
-    {"cnn-deep", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 1,
+    {"cnn-deep", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 0, 1,
      "ours: three poolings to a 4x4x128 map flattened into the latent, a four-stage decoder, "
      "random flips and a cosine learning-rate decay"},
-    {"cnn-fine", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 1,
+    {"cnn-fine", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 0, 1,
      "ours: cnn-flat with one more 32-filter convolution at full resolution before the output, "
      "for finer detail"},
-    {"lstm", DS_SEQUENCES, "sines", 20, 30, 32, 3200, 800, 1e-3, 0, 0,
+    {"lstm", DS_SEQUENCES, "sines", 20, 30, 32, 3200, 800, 1e-3, 0, 0, 0,
      "the seed's LSTM sequence autoencoder"},
     {0},
 };

@@ -67,8 +67,9 @@ static void usage(FILE *f)
                "  --seed N       random seed for weights and data order (1)\n"
                "  --threads N    worker threads (default: all cores)\n"
                "  --clip X       clip the global gradient norm to X (default: off)\n"
-               "  --augment A    flip|none: random horizontal flips of training images\n"
-               "                 (default: the model's; cnn-flat and cnn-deep flip)\n"
+               "  --augment A    none|flip|shift|flip+shift: random horizontal flips and/or\n"
+               "                 shifts by up to 2 pixels of training images (default: the\n"
+               "                 model's; cnn-flat, cnn-fine and cnn-deep flip)\n"
                "  --schedule S   constant|cosine learning rate (default: the model's)\n"
                "  --json         one JSON object per epoch and a summary on stdout\n"
                "  --db PATH      the run store (default: $AETUI_DB, else\n"
@@ -172,28 +173,18 @@ static const char *find_model(int argc, char **argv)
 
 int cmd_train(int argc, char **argv)
 {
-    static const struct option opts[] = {{"model", required_argument, 0, 'm'},
-                                         {"dataset", required_argument, 0, 'd'},
-                                         {"data-dir", required_argument, 0, 'D'},
-                                         {"latent", required_argument, 0, 'l'},
-                                         {"epochs", required_argument, 0, 'e'},
-                                         {"batch", required_argument, 0, 'b'},
-                                         {"lr", required_argument, 0, 'r'},
-                                         {"train", required_argument, 0, 'n'},
-                                         {"test", required_argument, 0, 't'},
-                                         {"seed", required_argument, 0, 's'},
-                                         {"threads", required_argument, 0, 'j'},
-                                         {"clip", required_argument, 0, 'c'},
-                                         {"json", no_argument, 0, 'J'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {"augment", required_argument, 0, 'A'},
-                                         {"schedule", required_argument, 0, 'S'},
-                                         {"db", required_argument, 0, 'B'},
-                                         {"no-record", no_argument, 0, 'N'},
-                                         {"no-baseline", no_argument, 0, 1000},
-                                         {"resume", required_argument, 0, 'R'},
-                                         {"from", required_argument, 0, 'F'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'},    {"dataset", required_argument, 0, 'd'},
+        {"data-dir", required_argument, 0, 'D'}, {"latent", required_argument, 0, 'l'},
+        {"epochs", required_argument, 0, 'e'},   {"batch", required_argument, 0, 'b'},
+        {"lr", required_argument, 0, 'r'},       {"train", required_argument, 0, 'n'},
+        {"test", required_argument, 0, 't'},     {"seed", required_argument, 0, 's'},
+        {"threads", required_argument, 0, 'j'},  {"clip", required_argument, 0, 'c'},
+        {"json", no_argument, 0, 'J'},           {"help", no_argument, 0, 'h'},
+        {"augment", required_argument, 0, 'A'},  {"schedule", required_argument, 0, 'S'},
+        {"db", required_argument, 0, 'B'},       {"no-record", no_argument, 0, 'N'},
+        {"no-baseline", no_argument, 0, 1000},   {"resume", required_argument, 0, 'R'},
+        {"from", required_argument, 0, 'F'},     {0, 0, 0, 0}};
     const char *C = "train";
     train_config cfg;
     ae_err err;
@@ -262,9 +253,12 @@ int cmd_train(int argc, char **argv)
             with_baseline = 0;
             break;
         case 'A':
-            if (strcmp(optarg, "flip") && strcmp(optarg, "none"))
-                return cli_usage(C, "--augment: expected flip or none, got '%s'", optarg);
-            cfg.flip = !strcmp(optarg, "flip");
+            if (strcmp(optarg, "flip") && strcmp(optarg, "none") && strcmp(optarg, "shift") &&
+                strcmp(optarg, "flip+shift"))
+                return cli_usage(C, "--augment: expected none, flip, shift or flip+shift, got '%s'",
+                                 optarg);
+            cfg.flip = strstr(optarg, "flip") != NULL;
+            cfg.shift = strstr(optarg, "shift") ? 2 : 0;
             break;
         case 'S':
             if (strcmp(optarg, "cosine") && strcmp(optarg, "constant"))

@@ -67,6 +67,7 @@ static void config_meta(meta_buf *m, const train_config *cfg, int64_t run, int64
     meta_add(m, "threads", "%d", cfg->threads);
     meta_add(m, "clip", "%.17g", cfg->clip);
     meta_add(m, "flip", "%d", cfg->flip);
+    meta_add(m, "shift", "%d", cfg->shift);
     meta_add(m, "cosine", "%d", cfg->cosine);
 }
 
@@ -125,6 +126,7 @@ int train_ckpt_config(const char *ckpt, train_config *cfg, ae_err *err)
         meta_int(&f, "test", 1, 100000000, &cfg->test_n, err) ||
         meta_int(&f, "threads", 1, 256, &cfg->threads, err) ||
         meta_int(&f, "flip", 0, 1, &cfg->flip, err) ||
+        (st_meta(&f, "shift") && meta_int(&f, "shift", 0, 3, &cfg->shift, err)) ||
         meta_int(&f, "cosine", 0, 1, &cfg->cosine, err) || meta_double(&f, "lr", &cfg->lr, err) ||
         meta_double(&f, "clip", &cfg->clip, err))
         goto out;

@@ -88,6 +88,12 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
     param_num(p, &n, "threads", cfg->threads);
     param_num(p, &n, "lr", cfg->lr);
     param_num(p, &n, "clip", cfg->clip);
+    param_text(p, &n, "augment",
+               cfg->flip && cfg->shift ? "flip+shift"
+               : cfg->flip             ? "flip"
+               : cfg->shift            ? "shift"
+                                       : "none");
+    param_text(p, &n, "schedule", cfg->cosine ? "cosine" : "constant");
     if (cfg->seed <= (1ull << 53)) {
         param_num(p, &n, "seed", (double)cfg->seed);
     } else { /* a double cannot hold it exactly */

@@ -35,7 +35,7 @@ int train_config_defaults(train_config *cfg, const char *model, ae_err *err)
     snprintf(cfg->model, sizeof cfg->model, "%s", p->name);
     cfg->latent = p->latent, cfg->epochs = p->epochs, cfg->batch = p->batch;
     cfg->train_n = p->train_n, cfg->test_n = p->test_n, cfg->lr = p->lr;
-    cfg->flip = p->flip, cfg->cosine = p->cosine;
+    cfg->flip = p->flip, cfg->shift = p->shift, cfg->cosine = p->cosine;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     cfg->threads = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
     cfg->seed = 1;
@@ -89,6 +89,8 @@ int train_config_check(const train_config *c, ae_err *err)
     if (c->threads < 1 || c->threads > 256)
         return ae_fail(err, "threads %d is out of range (1 to 256)", c->threads);
     if (!(c->clip >= 0)) return ae_fail(err, "gradient clip %g is negative", c->clip);
+    if (c->shift < 0 || c->shift > 3)
+        return ae_fail(err, "augmentation shift %d is out of range (0 to 3 pixels)", c->shift);
     return 0;
 }
 
@@ -106,8 +108,9 @@ typedef struct job {
     const dataset *ds;
     const int *idx; /* the batch's sample indices */
     int B, nthreads, backward, latent_only;
-    float **xbuf;              /* per-thread input buffers (batch_cap samples) */
-    const unsigned char *flip; /* per batch sample: mirror it (training only), or NULL */
+    float **xbuf;             /* per-thread input buffers (batch_cap samples) */
+    float **aug_tmp;          /* per-thread scratch of one image for augmentation */
+    const unsigned char *aug; /* per batch sample: AUG_FLIP | shifts (training only), or NULL */
     double *sse, *sae;
     float *latents; /* when latent_only: (B, latent) output rows */
 } job;
@@ -118,20 +121,43 @@ static void slice_of(const job *j, int part, int *b0, int *nb)
     *nb = (int)((long)j->B * (part + 1) / j->nthreads) - *b0;
 }
 
-/* Mirrors the flagged images (NHWC) left to right, in place. */
-static void flip_images(float *x, const unsigned char *flag, int nb, const dataset *ds)
+/* Augmentation of one training image, drawn by the driving thread so runs repeat: bit 0
+ * mirrors it left to right, bits 1-3 and 4-6 hold the horizontal and vertical shift plus
+ * AUG_SHIFT_BIAS (edge pixels repeat into the space uncovered). */
+enum { AUG_FLIP = 1, AUG_SHIFT_BIAS = 3 };
+
+static unsigned char aug_draw(rng *r, int flip, int shift)
 {
-    const int W = ds->w, C = ds->c;
+    unsigned v = flip ? (unsigned)(rng_next(r) >> 63) : 0;
+    if (shift) {
+        int dx = (int)rng_below(r, 2 * (uint64_t)shift + 1) - shift;
+        int dy = (int)rng_below(r, 2 * (uint64_t)shift + 1) - shift;
+        v |= (unsigned)(dx + AUG_SHIFT_BIAS) << 1 | (unsigned)(dy + AUG_SHIFT_BIAS) << 4;
+    } else {
+        v |= AUG_SHIFT_BIAS << 1 | AUG_SHIFT_BIAS << 4;
+    }
+    return (unsigned char)v;
+}
+
+/* Applies each image's augmentation in place (NHWC); tmp holds one image. */
+static void augment_images(float *x, const unsigned char *aug, int nb, const dataset *ds,
+                           float *tmp)
+{
+    const int H = ds->h, W = ds->w, C = ds->c;
     for (int k = 0; k < nb; k++) {
-        if (!flag[k]) continue;
-        for (int y = 0; y < ds->h; y++) {
-            float *row = x + ((long)k * ds->h + y) * W * C;
-            for (int a = 0, b = W - 1; a < b; a++, b--)
-                for (int c = 0; c < C; c++) {
-                    float t = row[a * C + c];
-                    row[a * C + c] = row[b * C + c];
-                    row[b * C + c] = t;
-                }
+        float *img = x + (long)k * H * W * C;
+        int flip = aug[k] & AUG_FLIP;
+        int dx = ((aug[k] >> 1) & 7) - AUG_SHIFT_BIAS, dy = ((aug[k] >> 4) & 7) - AUG_SHIFT_BIAS;
+        if (!flip && !dx && !dy) continue;
+        memcpy(tmp, img, sizeof(float) * H * W * C);
+        for (int y = 0; y < H; y++) {
+            int sy = y - dy < 0 ? 0 : y - dy >= H ? H - 1 : y - dy;
+            for (int xx = 0; xx < W; xx++) {
+                int sx = xx - dx < 0 ? 0 : xx - dx >= W ? W - 1 : xx - dx;
+                if (flip) sx = W - 1 - sx;
+                memcpy(img + ((long)y * W + xx) * C, tmp + ((long)sy * W + sx) * C,
+                       sizeof(float) * C);
+            }
         }
     }
 }
@@ -148,7 +174,7 @@ static void run_part(void *ctx, int part)
     }
     float *x = j->xbuf[part];
     ds_gather(j->ds, j->idx + b0, nb, x);
-    if (j->flip) flip_images(x, j->flip + b0, nb, j->ds);
+    if (j->aug) augment_images(x, j->aug + b0, nb, j->ds, j->aug_tmp[part]);
     if (j->latent_only) {
         const float *z = net_forward(j->n, part, x, nb, j->n->latent_layer);
         int L = net_latent_size(j->n);
@@ -223,6 +249,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     int *order = NULL, *test_order = NULL, started = 0, rc = -1, nthreads = cfg.threads;
     float **xbuf = NULL, *batch_losses = NULL;
     unsigned char *flips = NULL;
+    float **aug_tmp = NULL;
     double *sums = NULL;
 
     if (train_config_resolve(&cfg, err) || train_config_check(&cfg, err)) goto out;
@@ -243,7 +270,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     rng_seed_stream(&r_order, cfg.seed, STREAM_ORDER);
     rng r_aug;
     rng_seed_stream(&r_aug, cfg.seed, STREAM_AUGMENT);
-    int do_flip = cfg.flip && tr.kind == DS_IMAGES;
+    int do_aug = (cfg.flip || cfg.shift) && tr.kind == DS_IMAGES;
     if (net_init_params(&n, &r_init, err)) goto out;
     if (cfg.init_weights[0] && ckpt_load(cfg.init_weights, &n, cfg.model, err)) goto out;
 
@@ -256,12 +283,14 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     batch_losses = malloc(sizeof(float) * nbatches);
     sums = calloc(2 * (size_t)nthreads, sizeof(double));
     flips = malloc((size_t)cfg.batch);
-    if (!order || !test_order || !xbuf || !batch_losses || !sums || !flips) {
+    aug_tmp = calloc((size_t)nthreads, sizeof(float *));
+    if (!order || !test_order || !xbuf || !batch_losses || !sums || !flips || !aug_tmp) {
         ae_fail(err, "out of memory");
         goto out;
     }
     for (int t = 0; t < nthreads; t++)
-        if (!(xbuf[t] = malloc(sizeof(float) * (size_t)cap * tr.dim))) {
+        if (!(xbuf[t] = malloc(sizeof(float) * (size_t)cap * tr.dim)) ||
+            !(aug_tmp[t] = malloc(sizeof(float) * (size_t)tr.dim))) {
             ae_fail(err, "out of memory");
             goto out;
         }
@@ -312,6 +341,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
              .nthreads = nthreads,
              .backward = 1,
              .xbuf = xbuf,
+             .aug_tmp = aug_tmp,
              .sse = sums,
              .sae = sums + nthreads};
     res->best_test_loss = INFINITY;
@@ -339,9 +369,9 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
             j.ds = &tr, j.backward = 1;
             j.idx = order + (long)b * cfg.batch;
             j.B = tr.n - b * cfg.batch < cfg.batch ? tr.n - b * cfg.batch : cfg.batch;
-            if (do_flip) {
-                for (int k = 0; k < j.B; k++) flips[k] = (unsigned char)(rng_next(&r_aug) >> 63);
-                j.flip = flips;
+            if (do_aug) {
+                for (int k = 0; k < j.B; k++) flips[k] = aug_draw(&r_aug, cfg.flip, cfg.shift);
+                j.aug = flips;
             }
             if (cfg.cosine) { /* decay to zero over all the run's steps */
                 double progress =
@@ -349,7 +379,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                 opt.lr = cfg.lr * 0.5 * (1 + cos(3.14159265358979323846 * progress));
             }
             workers_run(wk, run_part, &j);
-            j.flip = NULL;
+            j.aug = NULL;
             double sse = 0, sae = 0;
             for (int t = 0; t < nthreads; t++) sse += sums[t], sae += sums[nthreads + t];
             double loss = sse / ((double)j.B * tr.dim);
@@ -454,6 +484,9 @@ out:
     if (started && obs && obs->on_end) obs->on_end(obs->ctx, res);
     if (xbuf)
         for (int t = 0; t < nthreads; t++) free(xbuf[t]);
+    if (aug_tmp)
+        for (int t = 0; t < nthreads; t++) free(aug_tmp[t]);
+    free(aug_tmp);
     free(xbuf), free(order), free(test_order), free(batch_losses), free(sums), free(flips);
     workers_stop(wk);
     net_free(&n);

@@ -25,6 +25,7 @@ typedef struct train_config {
     double clip; /* global gradient-norm clip, 0 = off */
     uint64_t seed;
     int flip;   /* random horizontal flips of training images */
+    int shift;  /* random translations of training images by up to this many pixels */
     int cosine; /* cosine learning-rate decay (else constant) */
     /* Checkpoints (models/checkpoint.h): weights that replace the initial ones (--from), and a
      * training-state file to continue from exactly where it was written (--resume); "" none. */
