@@ -58,6 +58,8 @@ canvas *gfx_canvas(gfx *g, int id, int y, int x, int rows, int cols, int plot, a
     if (g->mode == GFX_SIXEL) {
         pw = cols * g->cell_w;
         ph = rows * g->cell_h / 6 * 6;
+        if (pw > GFX_MAX_PX) pw = GFX_MAX_PX; /* xterm drops larger pictures */
+        if (ph > GFX_MAX_PX) ph = GFX_MAX_PX / 6 * 6;
         if (!s->enc && sixel_enc_new(&s->enc, 256, err)) return NULL;
     } else {
         pw = cols * 2;

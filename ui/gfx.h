@@ -12,6 +12,8 @@
  * fits the rows, so the terminal never scrolls. While an overlay (help, a question) is open no
  * image is written: text is never torn by an image.
  *
+ * Pictures are at most GFX_MAX_PX pixels a side.
+ *
  * Text (blocks / ascii): the canvas is small (2 pixels per cell across; 2 down for images as
  * half blocks, 4 for plots as braille) and gfx_show() draws its cells with ncurses at once.
  *
@@ -28,6 +30,9 @@
 
 enum { GFX_ASCII = 0, GFX_BLOCKS = 1, GFX_SIXEL = 2 }; /* = termprobe_graphics */
 enum { GFX_SLOTS = 8 };
+/* Largest picture side in pixels: xterm's default maxGraphicSize (1000x1000) silently drops
+ * anything bigger, so a large panel gets a 1000-pixel picture in its top-left part. */
+enum { GFX_MAX_PX = 1000 };
 
 typedef struct gfx_slot {
     canvas cv;
