@@ -120,6 +120,11 @@ typedef struct store_final { /* what a run ends with; NaN for unknown numbers */
 int store_run_end(store *st, int64_t run, const char *status, const char *message,
                   const store_final *fin, ae_err *err);
 
+/* Takes a run up again under this process (`train --resume`): status 'running' with this
+ * pid and host, end cleared, epochs from from_epoch on dropped, summary rebuilt from the rest,
+ * in one transaction. Refused for a run that is running. */
+int store_run_reopen(store *st, int64_t run, int from_epoch, ae_err *err);
+
 int store_run_set_checkpoint(store *st, int64_t run, const char *path, ae_err *err);
 int store_run_set_name(store *st, int64_t run, const char *name, ae_err *err);
 int store_run_set_notes(store *st, int64_t run, const char *notes, ae_err *err);

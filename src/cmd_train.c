@@ -77,8 +77,8 @@ static void usage(FILE *f)
                "  --no-record    do not record the run in the store\n"
                "  --no-baseline  skip the PCA linear baseline after training (pca_test_mse:\n"
                "                 PCA with k = latent on the same samples; cached in the store)\n"
-               "  --resume RUN   continue RUN where it stopped, with its settings (a new run,\n"
-               "                 child of RUN; --epochs N sets the total)\n"
+               "  --resume RUN   continue RUN where it stopped, with its settings: the same run\n"
+               "                 goes on in the store; --epochs N sets the total\n"
                "  --from RUN     a new run, child of RUN, starting from RUN's last weights,\n"
                "                 with RUN's settings as defaults\n");
 }
@@ -296,10 +296,11 @@ int cmd_train(int argc, char **argv)
                              "without recording)",
                              path);
         }
-        if (train_record_open(&rec, st, parent, &err)) {
+        if (train_record_open(&rec, st, cfg.resume_state[0] ? 0 : parent, &err)) {
             store_close(st);
             return cli_usage(C, "%s", err.msg);
         }
+        if (cfg.resume_state[0]) train_record_reopen(&rec, parent); /* the same run goes on */
         obs = train_record_observer(&rec, &printer);
         static train_observer recorder; /* checkpoints are written, then the epoch recorded */
         static train_ckpt ck;

@@ -28,6 +28,11 @@ int train_record_open(train_record *rec, store *st, int64_t parent_run, ae_err *
     return 0;
 }
 
+void train_record_reopen(train_record *rec, int64_t run)
+{
+    rec->reopen = run;
+}
+
 int64_t train_record_run(const train_record *rec)
 {
     return rec->run;
@@ -59,6 +64,12 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
 {
     train_record *rec = ctx;
     const train_config *cfg = info->cfg;
+    if (rec->reopen) {
+        if (store_run_reopen(rec->st, rec->reopen, info->first_epoch, err)) return -1;
+        rec->run = rec->reopen;
+        return rec->next && rec->next->on_start ? rec->next->on_start(rec->next->ctx, info, err)
+                                                : 0;
+    }
     store_run run;
     memset(&run, 0, sizeof run);
     run.parent = rec->parent;

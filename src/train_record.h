@@ -24,6 +24,7 @@
 typedef struct train_record {
     store *st;
     int64_t parent; /* the run this one retrains, 0 for none */
+    int64_t reopen; /* a run to take up again (--resume) instead of inserting one, 0 for none */
     int64_t run;    /* the new run's id once on_start succeeded, else 0 */
     const train_observer *next;
     int diverged;  /* a non-finite metric arrived */
@@ -33,6 +34,10 @@ typedef struct train_record {
 
 /* Prepares rec to record into st (which must be writable). Nothing is written until on_start. */
 int train_record_open(train_record *rec, store *st, int64_t parent_run, ae_err *err);
+
+/* Makes rec continue run `run` (train --resume): on_start reopens it (store_run_reopen from the
+ * trainer's first epoch) instead of inserting a new run. */
+void train_record_reopen(train_record *rec, int64_t run);
 
 /* The observer to pass to train_run; next (may be NULL) gets every call after the store. */
 train_observer train_record_observer(train_record *rec, const train_observer *next);

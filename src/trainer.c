@@ -328,7 +328,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     const char *classes[DS_MAX_CLASSES];
     for (int i = 0; i < tr.nclasses; i++) classes[i] = tr.class_names[i];
     train_info info = {&cfg,   cfg.dataset, tr.sha256,       files,   tr.nfiles,  n.nparams,
-                       tr.dim, nbatches,    blas_corename(), classes, tr.nclasses};
+                       tr.dim, nbatches,    blas_corename(), classes, tr.nclasses, ep0};
     res->params = n.nparams;
     if (obs && obs->on_start && obs->on_start(obs->ctx, &info, err)) goto out;
     started = 1;

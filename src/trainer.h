@@ -52,6 +52,7 @@ typedef struct train_info { /* what is known once data and model are ready */
     const char *blas_core;  /* OpenBLAS core type in use */
     const char *const *class_names;
     int nclasses;
+    int first_epoch; /* 1, or where a resumed run goes on */
 } train_info;
 
 struct net;

@@ -1,0 +1,91 @@
+/* store_reopen.c: taking a run up again (`aetui train --resume`), so that a resumed run stays
+ * one run in the store instead of splitting into a parent and a child.
+ *
+ * In one transaction: the run must exist and not be running; it becomes 'running' under the
+ * calling process (pid, its start time, host), its end is cleared, the epochs from
+ * `from_epoch` on are dropped (a stopped run's last epoch may be partial, and resuming redoes
+ * it), and the summary is rebuilt from the epochs that remain. */
+#include <math.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "store_int.h"
+
+static int exec1(store *st, const char *sql, int64_t run, int64_t arg, ae_err *err,
+                 const char *what)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return store_fail_db(st, err, what);
+    sqlite3_bind_int64(s, 1, run);
+    if (sqlite3_bind_parameter_count(s) >= 2) sqlite3_bind_int64(s, 2, arg);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_fail_db(st, err, what);
+}
+
+int store_run_reopen(store *st, int64_t run, int from_epoch, ae_err *err)
+{
+    if (store_writable(st, err)) return -1;
+    if (store_begin(st, err)) return -1;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT status FROM runs WHERE id = ?1", -1, &s, NULL) !=
+        SQLITE_OK) {
+        store_fail_db(st, err, "reading the run");
+        goto fail;
+    }
+    sqlite3_bind_int64(s, 1, run);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        if (rc == SQLITE_DONE)
+            ae_fail(err, "run %lld: no such run", (long long)run);
+        else
+            store_fail_db(st, err, "reading the run");
+        goto fail;
+    }
+    int running = !strcmp((const char *)sqlite3_column_text(s, 0), "running");
+    sqlite3_finalize(s);
+    if (running) {
+        ae_fail(err, "run %lld is running; it can be resumed once it has stopped", (long long)run);
+        goto fail;
+    }
+    char host[128] = "";
+    gethostname(host, sizeof host - 1);
+    if (sqlite3_prepare_v2(st->db,
+                           "UPDATE runs SET status = 'running', message = '', finished = NULL,"
+                           " pid = ?2, pid_start = ?3, host = ?4 WHERE id = ?1",
+                           -1, &s, NULL) != SQLITE_OK) {
+        store_fail_db(st, err, "reopening the run");
+        goto fail;
+    }
+    sqlite3_bind_int64(s, 1, run);
+    sqlite3_bind_int64(s, 2, (int64_t)getpid());
+    sqlite3_bind_int64(s, 3, store_proc_start((int64_t)getpid()));
+    sqlite3_bind_text(s, 4, host, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        store_fail_db(st, err, "reopening the run");
+        goto fail;
+    }
+    if (exec1(st, "DELETE FROM epochs WHERE run = ?1 AND epoch >= ?2", run, from_epoch, err,
+              "dropping the epochs to redo") ||
+        exec1(st, "DELETE FROM summary WHERE run = ?1", run, 0, err, "rebuilding the summary") ||
+        exec1(st,
+              "INSERT INTO summary(run, epochs, best_epoch, best_test_loss, test_mse, test_mae,"
+              " train_loss, seconds, samples_per_sec)"
+              " SELECT ?1, last.epoch, best.epoch, best.test_loss, last.test_loss,"
+              " last.test_mae, last.train_loss, tot.s, last.samples_per_sec"
+              " FROM (SELECT * FROM epochs WHERE run = ?1 ORDER BY epoch DESC LIMIT 1) last,"
+              " (SELECT * FROM epochs WHERE run = ?1 ORDER BY test_loss, epoch LIMIT 1) best,"
+              " (SELECT sum(seconds) s FROM epochs WHERE run = ?1) tot",
+              run, 0, err, "rebuilding the summary"))
+        goto fail;
+    return store_commit(st, err);
+fail:
+    store_rollback(st);
+    return -1;
+}
