@@ -52,6 +52,14 @@ expect_usage data_batch_1.bin train --model cnn --dataset cifar10 --data-dir "$t
 "$bin" train --help | grep -q -- '--latent' && ok || bad "train --help"
 "$bin" doctor >"$tmp/doc" 2>&1 && grep -q 'core type' "$tmp/doc" && ok || bad "doctor: $(cat "$tmp/doc")"
 
+# OpenBLAS kernels: a user's OPENBLAS_CORETYPE wins; without one aetui keeps OpenBLAS's choice
+# when it is as good as the CPU allows, or re-executes with a better one and verifies SGEMM
+OPENBLAS_CORETYPE=Haswell "$bin" doctor 2>&1 | grep -q 'set by the user' && ok || bad "user core type"
+env -u OPENBLAS_CORETYPE -u AETUI_BLAS_CHOSEN "$bin" doctor >"$tmp/doc2" 2>&1
+grep -qE "OpenBLAS's own choice|chosen by aetui" "$tmp/doc2" && ok || bad "auto core type: $(grep core "$tmp/doc2")"
+AETUI_BLAS_CHOSEN=Haswell OPENBLAS_CORETYPE=Haswell "$bin" doctor 2>&1 | grep -q 'SGEMM verified' &&
+    ok || bad "the re-executed process does not verify SGEMM"
+
 # a tiny real run: JSON lines, summary fields, run id, finished
 "$bin" train --model lstm --train 64 --test 16 --epochs 2 --threads 2 --json >"$tmp/json" 2>"$tmp/err"
 rc=$?
