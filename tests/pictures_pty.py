@@ -191,6 +191,7 @@ def finished():
     check(bottom_ok(pictures(a.data())), "no picture reaches the status bar's row")
     a.quit()
     check(a.p.returncode == 0, f"exit status {a.p.returncode}")
+    check(b"Sanitizer" not in a.data(), "no sanitizer report")
 
 
 def live():
@@ -210,8 +211,9 @@ def live():
                       f"samples_epoch={epochs}".encode() in open(trace, "rb").read(), 120)
     check(done, f"the reconstructions refresh at every epoch ({epochs} epochs)")
     time.sleep(1.0)
-    data = a.data()
     a.quit()
+    data = a.data()
+    check(b"Sanitizer" not in data, "no sanitizer report")
     if not done:
         return
     lines = open(trace).read().splitlines()
