@@ -12,15 +12,12 @@
 const model_preset model_presets[] = {
     {"cnn", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 0, 0, 0,
      "the seed's convolutional autoencoder (global average pooling before the latent)"},
-    {"cnn-flat", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 0, 1,
+    {"cnn-flat", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 2, 1,
      "ours: the seed's layers with the 8x8x128 map flattened into the latent, trained with "
-     "random flips and a cosine learning-rate decay"},
+     "random flips and shifts and a cosine learning-rate decay"},
     {"cnn-deep", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 0, 1,
      "ours: three poolings to a 4x4x128 map flattened into the latent, a four-stage decoder, "
      "random flips and a cosine learning-rate decay"},
-    {"cnn-fine", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 0, 1,
-     "ours: cnn-flat with one more 32-filter convolution at full resolution before the output, "
-     "for finer detail"},
     {"lstm", DS_SEQUENCES, "sines", 20, 30, 32, 3200, 800, 1e-3, 0, 0, 0,
      "the seed's LSTM sequence autoencoder"},
     {0},
@@ -78,30 +75,6 @@ static int build_cnn_flat(net *n, int latent, ae_err *err)
     return 0;
 }
 
-/* cnn-fine: cnn-flat's encoder; the decoder adds a 32-filter convolution at full resolution,
- * so the output layer is not the only one that sees the upsampled 32x32 map. */
-static int build_cnn_fine(net *n, int latent, ae_err *err)
-{
-    const net_shape in = n->input;
-    if (in.rank != 3) return ae_fail(err, "cnn-fine: needs images, not sequences");
-    if (in.h % 4 || in.w % 4 || in.h < 4 || in.w < 4)
-        return ae_fail(err, "cnn-fine: image height and width must be multiples of 4, got %dx%d",
-                       in.h, in.w);
-    int h = in.h / 4, w = in.w / 4;
-    if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
-        net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
-        net_add_conv(n, 128, ACT_RELU, err) || net_add_flatten(n, err) ||
-        net_add_dense(n, latent, ACT_NONE, err))
-        return -1;
-    net_mark_latent(n);
-    if (net_add_dense(n, h * w * 128, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
-        net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
-        net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
-        net_add_convt(n, 32, ACT_RELU, err) || net_add_convt(n, in.c, ACT_SIGMOID, err))
-        return -1;
-    return 0;
-}
-
 /* cnn-deep: one more pooling stage (H/8 x W/8 x 128 flattened) and a decoder with a
  * convolution at every resolution. */
 static int build_cnn_deep(net *n, int latent, ae_err *err)
@@ -148,7 +121,6 @@ int model_build(net *n, const char *preset, int latent, ae_err *err)
     if (!strcmp(preset, "cnn")) return build_cnn(n, latent, err);
     if (!strcmp(preset, "cnn-flat")) return build_cnn_flat(n, latent, err);
     if (!strcmp(preset, "cnn-deep")) return build_cnn_deep(n, latent, err);
-    if (!strcmp(preset, "cnn-fine")) return build_cnn_fine(n, latent, err);
     if (!strcmp(preset, "lstm")) return build_lstm(n, latent, err);
     return ae_fail(err, "unknown model '%s'", preset);
 }

@@ -69,7 +69,7 @@ static void usage(FILE *f)
                "  --clip X       clip the global gradient norm to X (default: off)\n"
                "  --augment A    none|flip|shift|flip+shift: random horizontal flips and/or\n"
                "                 shifts by up to 2 pixels of training images (default: the\n"
-               "                 model's; cnn-flat, cnn-fine and cnn-deep flip)\n"
+               "                 model's: cnn-flat flips and shifts, cnn-deep flips)\n"
                "  --schedule S   constant|cosine learning rate (default: the model's)\n"
                "  --json         one JSON object per epoch and a summary on stdout\n"
                "  --db PATH      the run store (default: $AETUI_DB, else\n"
