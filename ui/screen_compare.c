@@ -3,10 +3,12 @@
  * and dataset (the elbow), a key that queues a latent sweep, and findings in a few sentences
  * computed from those numbers.
  *
- * The PCA baseline comes from the latent-analysis work: when a run has an artifact
- * "pca_baseline" (f32 or f64, first value the test MSE of PCA with the run's latent size) it is
- * shown beside the run's MSE; otherwise the column says "n/a" and why. Everything read from
- * the store is re-read only when the store changed or the marks did (cmp.stale). */
+ * The PCA baseline of a run (PCA with the run's latent size on the run's samples) is looked up
+ * in the store's baseline cache (store_baseline_for_run), which `aetui train` fills after
+ * training and `aetui baseline` on demand; it is shown beside the run's MSE in the table and as
+ * a second series on the elbow chart, and "n/a" with the command to compute it otherwise.
+ * Everything read from the store is re-read only when the store changed or the marks did
+ * (cmp.stale). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,25 +42,9 @@ static int row_kind(const tui_row *r)
 
 static double pca_of(tui *t, int64_t id)
 {
-    char dtype[16];
-    int rows = 0, cols = 0;
-    void *data = NULL;
-    size_t len = 0;
+    store_baseline b;
     ae_err err;
-    double v = NAN;
-    if (store_artifact_get(t->st, id, "pca_baseline", dtype, &rows, &cols, &data, &len, &err) ==
-            0 &&
-        data) {
-        if (!strcmp(dtype, "f32") && len >= 4) {
-            float f;
-            memcpy(&f, data, 4);
-            v = f;
-        } else if (!strcmp(dtype, "f64") && len >= 8) {
-            memcpy(&v, data, 8);
-        }
-    }
-    free(data);
-    return v;
+    return store_baseline_for_run(t->st, id, &b, &err) == 1 ? b.mse : NAN;
 }
 
 static void cmp_refresh(tui *t)
@@ -144,6 +130,7 @@ typedef struct elbow_pt {
     int latent;
     double mse;
     int64_t id;
+    double pca; /* PCA baseline MSE at this latent size, NaN when not computed */
 } elbow_pt;
 
 /* The best test MSE per latent size of the group, sorted by latent. */
@@ -158,7 +145,7 @@ static int elbow_points(const tui *t, const tui_row *rep, elbow_pt *pts, int cap
         while (k < n && pts[k].latent != v->latent) k++;
         if (k == n) {
             if (n == cap) continue;
-            pts[n++] = (elbow_pt){v->latent, v->r.sum.test_mse, v->r.id};
+            pts[n++] = (elbow_pt){v->latent, v->r.sum.test_mse, v->r.id, NAN};
         } else if (v->r.sum.test_mse < pts[k].mse) {
             pts[k].mse = v->r.sum.test_mse, pts[k].id = v->r.id;
         }
@@ -224,17 +211,25 @@ static void draw_elbow(tui *t, int y, int x, int h, int w, const tui_row *rep, c
     text_visible(rep->r.model, m, sizeof m);
     text_visible(rep->r.dataset, d, sizeof d);
     snprintf(title, sizeof title, "MSE vs latent: %s/%s", m, d);
-    float xs[32], ys[32];
-    for (int i = 0; i < n; i++) xs[i] = (float)pts[i].latent, ys[i] = (float)pts[i].mse;
-    chart_series s = {.x = xs,
-                      .y = ys,
-                      .n = n,
-                      .color = TUI_COL_TEST,
-                      .style = CHART_LINE | CHART_MARKERS | CHART_BOLD};
-    tui_legend leg[1] = {{"AE", TUI_COL_TEST}};
+    float xs[32], ys[32], px[32], py[32];
+    int npca = 0;
+    for (int i = 0; i < n; i++) {
+        xs[i] = (float)pts[i].latent, ys[i] = (float)pts[i].mse;
+        double b = pca_of(t, pts[i].id);
+        if (isfinite(b)) px[npca] = (float)pts[i].latent, py[npca++] = (float)b;
+    }
+    chart_series s[2] = {
+        {.x = xs,
+         .y = ys,
+         .n = n,
+         .color = TUI_COL_TEST,
+         .style = CHART_LINE | CHART_MARKERS | CHART_BOLD},
+        {.x = px, .y = py, .n = npca, .color = TUI_COL_TRAIN, .style = CHART_LINE | CHART_MARKERS}};
+    tui_legend leg[2] = {{"AE", TUI_COL_TEST}, {"PCA", TUI_COL_TRAIN}};
     t->cmp.elbow.x_label = "latent";
     ae_err err;
-    if (tui_plot_draw(&t->cmp.elbow, &t->crt, y, x, h, w, title, &s, 1, leg, 1, &err))
+    if (tui_plot_draw(&t->cmp.elbow, &t->crt, y, x, h, w, title, s, npca ? 2 : 1, leg, npca ? 2 : 1,
+                      &err))
         crt_put(y + 1, x, w, err.msg, crt_attr(&t->crt, CRT_BAD), 0);
 }
 
@@ -262,7 +257,7 @@ static void compare_draw(tui *t, int y, int x, int h, int w)
     if (ng > 1) {
         char gi[32];
         snprintf(gi, sizeof gi, "g: %d groups", ng);
-        crt_put(y + top - 1, x + w - 14, 14, gi, crt_attr(&t->crt, CRT_DIM), 0);
+        crt_put(y + top, x + w - 14, 14, gi, crt_attr(&t->crt, CRT_DIM), 0);
     }
     /* the table */
     int r = y + top;
@@ -387,7 +382,8 @@ static void compare_draw(tui *t, int y, int x, int h, int w)
         }
     if (!havepca)
         snprintf(f[nf++], sizeof f[0],
-                 "PCA baselines: n/a until the latent-analysis work stores them.");
+                 "PCA baselines: n/a for these runs (aetui baseline --dataset D --latent K "
+                 "computes one; aetui train does after training).");
     crt_put(fy, fx, fw, "Findings", crt_attr(&t->crt, CRT_TITLE), 0);
     int fr = fy + 1, skip = c->scroll;
     for (int i = 0; i < nf && fr < y + h; i++) { /* wrap at spaces */
