@@ -30,40 +30,28 @@ const model_preset *model_preset_find(const char *name)
     return NULL;
 }
 
-static int build_cnn(net *n, int latent, ae_err *err)
+/* Images whose height and width are multiples of `mult` (one halving per pooling stage). */
+static int need_images(const net *n, const char *preset, int mult, ae_err *err)
 {
     const net_shape in = n->input;
-    if (in.rank != 3) return ae_fail(err, "cnn: needs images, not sequences");
-    if (in.h % 4 || in.w % 4 || in.h < 4 || in.w < 4)
-        return ae_fail(err, "cnn: image height and width must be multiples of 4, got %dx%d", in.h,
-                       in.w);
-    int h = in.h / 4, w = in.w / 4;
-    if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
-        net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
-        net_add_conv(n, 128, ACT_RELU, err) || net_add_gap(n, err) ||
-        net_add_dense(n, latent, ACT_NONE, err))
-        return -1;
-    net_mark_latent(n);
-    if (net_add_dense(n, h * w * 128, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
-        net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
-        net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
-        net_add_convt(n, in.c, ACT_SIGMOID, err))
-        return -1;
+    if (in.rank != 3) return ae_fail(err, "%s: needs images, not sequences", preset);
+    if (in.h % mult || in.w % mult || in.h < mult || in.w < mult)
+        return ae_fail(err, "%s: image height and width must be multiples of %d, got %dx%d", preset,
+                       mult, in.h, in.w);
     return 0;
 }
 
-/* cnn-flat: as cnn, but Flatten instead of GlobalAveragePooling2D keeps where things are. */
-static int build_cnn_flat(net *n, int latent, ae_err *err)
+/* The seed's CNN; with `flatten` the 8x8x128 map goes into the latent layer whole (cnn-flat)
+ * instead of through GlobalAveragePooling2D (cnn), which keeps where things are. */
+static int build_cnn(net *n, const char *preset, int flatten, int latent, ae_err *err)
 {
     const net_shape in = n->input;
-    if (in.rank != 3) return ae_fail(err, "cnn-flat: needs images, not sequences");
-    if (in.h % 4 || in.w % 4 || in.h < 4 || in.w < 4)
-        return ae_fail(err, "cnn-flat: image height and width must be multiples of 4, got %dx%d",
-                       in.h, in.w);
+    if (need_images(n, preset, 4, err)) return -1;
     int h = in.h / 4, w = in.w / 4;
     if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
         net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
-        net_add_conv(n, 128, ACT_RELU, err) || net_add_flatten(n, err) ||
+        net_add_conv(n, 128, ACT_RELU, err) ||
+        (flatten ? net_add_flatten(n, err) : net_add_gap(n, err)) ||
         net_add_dense(n, latent, ACT_NONE, err))
         return -1;
     net_mark_latent(n);
@@ -80,10 +68,7 @@ static int build_cnn_flat(net *n, int latent, ae_err *err)
 static int build_cnn_deep(net *n, int latent, ae_err *err)
 {
     const net_shape in = n->input;
-    if (in.rank != 3) return ae_fail(err, "cnn-deep: needs images, not sequences");
-    if (in.h % 8 || in.w % 8 || in.h < 8 || in.w < 8)
-        return ae_fail(err, "cnn-deep: image height and width must be multiples of 8, got %dx%d",
-                       in.h, in.w);
+    if (need_images(n, "cnn-deep", 8, err)) return -1;
     int h = in.h / 8, w = in.w / 8;
     if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
         net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
@@ -118,8 +103,8 @@ static int build_lstm(net *n, int latent, ae_err *err)
 int model_build(net *n, const char *preset, int latent, ae_err *err)
 {
     if (latent < 1) return ae_fail(err, "%s: latent size must be at least 1", preset);
-    if (!strcmp(preset, "cnn")) return build_cnn(n, latent, err);
-    if (!strcmp(preset, "cnn-flat")) return build_cnn_flat(n, latent, err);
+    if (!strcmp(preset, "cnn")) return build_cnn(n, "cnn", 0, latent, err);
+    if (!strcmp(preset, "cnn-flat")) return build_cnn(n, "cnn-flat", 1, latent, err);
     if (!strcmp(preset, "cnn-deep")) return build_cnn_deep(n, latent, err);
     if (!strcmp(preset, "lstm")) return build_lstm(n, latent, err);
     return ae_fail(err, "unknown model '%s'", preset);
