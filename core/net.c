@@ -12,11 +12,23 @@
 
 #include "optim.h"
 
-long net_shape_size(const net_shape *s) { return (long)s->h * s->w * s->c; }
+long net_shape_size(const net_shape *s)
+{
+    return (long)s->h * s->w * s->c;
+}
 
-static net_shape shape3(int h, int w, int c) { return (net_shape){3, h, w, c}; }
-static net_shape shape2(int t, int f) { return (net_shape){2, t, 1, f}; }
-static net_shape shape1(int f) { return (net_shape){1, 1, 1, f}; }
+static net_shape shape3(int h, int w, int c)
+{
+    return (net_shape){3, h, w, c};
+}
+static net_shape shape2(int t, int f)
+{
+    return (net_shape){2, t, 1, f};
+}
+static net_shape shape1(int f)
+{
+    return (net_shape){1, 1, 1, f};
+}
 
 void net_init(net *n, net_shape input)
 {
@@ -31,10 +43,19 @@ static net_shape cur_shape(const net *n)
     return n->nlayers ? n->layers[n->nlayers - 1].out : n->input;
 }
 
-static const char *const op_names[] = {"",        "conv2d",  "conv2d_transpose",
-                                       "max_pooling2d", "up_sampling2d", "global_average_pooling2d",
-                                       "flatten", "dense",   "reshape",
-                                       "lstm",    "repeat_vector", "time_distributed"};
+static const char *const op_names[] = {"",
+                                       "conv2d",
+                                       "conv2d_transpose",
+                                       "max_pooling2d",
+                                       "up_sampling2d",
+                                       "global_average_pooling2d",
+                                       "flatten",
+                                       "dense",
+                                       "reshape",
+                                       "lstm",
+                                       "repeat_vector",
+                                       "time_distributed",
+                                       "shift"};
 
 static net_layer *add(net *n, int op, net_shape out, int units, int act, ae_err *err)
 {
@@ -53,8 +74,10 @@ static net_layer *add(net *n, int op, net_shape out, int units, int act, ae_err 
     /* Keras names by layer type: dense (shared by Dense), dense_1, ...; lstm, lstm_1, ... */
     int key = op == OP_TDDENSE ? OP_TDDENSE : op;
     int k = n->name_counts[key]++;
-    if (k) snprintf(l->name, sizeof l->name, "%s_%d", op_names[op], k);
-    else snprintf(l->name, sizeof l->name, "%s", op_names[op]);
+    if (k)
+        snprintf(l->name, sizeof l->name, "%s_%d", op_names[op], k);
+    else
+        snprintf(l->name, sizeof l->name, "%s", op_names[op]);
     n->nlayers++;
     return l;
 }
@@ -64,7 +87,9 @@ static int need_rank(const net *n, int rank, const char *what, ae_err *err)
     net_shape s = cur_shape(n);
     if (s.rank != rank)
         return ae_fail(err, "network: %s needs a %s input", what,
-                       rank == 3 ? "image" : rank == 2 ? "sequence" : "vector");
+                       rank == 3   ? "image"
+                       : rank == 2 ? "sequence"
+                                   : "vector");
     return 0;
 }
 
@@ -169,16 +194,29 @@ int net_add_tddense(net *n, int units, int act, ae_err *err)
     return 0;
 }
 
-void net_mark_latent(net *n) { n->latent_layer = n->nlayers - 1; }
+int net_add_shift(net *n, float c, ae_err *err)
+{
+    net_layer *l = add(n, OP_SHIFT, cur_shape(n), 0, ACT_NONE, err);
+    if (!l) return -1;
+    l->shift = c;
+    return 0;
+}
+
+void net_mark_latent(net *n)
+{
+    n->latent_layer = n->nlayers - 1;
+}
 
 int net_latent_size(const net *n)
 {
     return n->latent_layer < 0 ? 0 : (int)net_shape_size(&n->layers[n->latent_layer].out);
 }
 
-
 /* Floats of LSTM cache per sample: gates (T,4H), c, tc, h (T,H) each. */
-static long lstm_cache_per_sample(const net_layer *l) { return (long)l->in.h * l->units * 7; }
+static long lstm_cache_per_sample(const net_layer *l)
+{
+    return (long)l->in.h * l->units * 7;
+}
 
 int net_finalize(net *n, int batch_cap, int nthreads, ae_err *err)
 {
@@ -217,6 +255,7 @@ int net_finalize(net *n, int batch_cap, int nthreads, ae_err *err)
         case OP_GAP:
         case OP_DENSE:
         case OP_TDDENSE:
+        case OP_SHIFT:
             l->out_off = arena;
             arena += outsz;
             break;
@@ -254,8 +293,8 @@ int net_finalize(net *n, int batch_cap, int nthreads, ae_err *err)
         net_ws *w = &n->ws[t];
         long floats = n->arena_floats + 2 * n->dbuf_floats + n->dh_floats + n->lstm_ws_floats +
                       conv_ws + (t ? np : 0);
-        w->block = calloc((size_t)floats * sizeof(float) + (size_t)n->ints_count * sizeof(int) + 64,
-                          1);
+        w->block =
+            calloc((size_t)floats * sizeof(float) + (size_t)n->ints_count * sizeof(int) + 64, 1);
         if (!w->block) goto oom;
         float *p = w->block;
         w->arena = p, p += n->arena_floats;
@@ -265,8 +304,10 @@ int net_finalize(net *n, int batch_cap, int nthreads, ae_err *err)
         w->lstm_ws = p, p += n->lstm_ws_floats;
         w->conv_ws = p, p += conv_ws;
         w->conv_ws_floats = conv_ws;
-        if (t) w->grads = p, p += np;
-        else w->grads = n->grads;
+        if (t)
+            w->grads = p, p += np;
+        else
+            w->grads = n->grads;
         w->ints = (int *)p;
     }
     return 0;
@@ -372,6 +413,11 @@ static const float *forward_range(net *n, int wi, const float *x, int B, int fro
             out = l->return_seq ? c.h : c.h + (long)(s->h - 1) * B * l->units;
             break;
         }
+        case OP_SHIFT: {
+            long count = (long)B * net_shape_size(s);
+            for (long k = 0; k < count; k++) out[k] = in[k] + l->shift;
+            break;
+        }
         default: /* alias layers */
             out = (float *)in;
             break;
@@ -391,9 +437,15 @@ const float *net_decode(net *n, int wi, const float *z, int B)
     return forward_range(n, wi, z, B, n->latent_layer + 1, n->nlayers - 1);
 }
 
-const float *net_output(const net *n, int wi, int li) { return n->ws[wi].outp[li]; }
+const float *net_output(const net *n, int wi, int li)
+{
+    return n->ws[wi].outp[li];
+}
 
-float *net_dy_buffer(net *n, int wi) { return n->ws[wi].dbuf[0]; }
+float *net_dy_buffer(net *n, int wi)
+{
+    return n->ws[wi].dbuf[0];
+}
 
 void net_backward(net *n, int wi, const float *x, float *dy, int B)
 {
@@ -427,8 +479,7 @@ void net_backward(net *n, int wi, const float *x, float *dy, int B)
             break;
         case OP_MAXPOOL:
             if (dx)
-                maxpool2_backward(dx, dy, w->ints + l->aux_off * n->batch_cap, B, s->h, s->w,
-                                  s->c);
+                maxpool2_backward(dx, dy, w->ints + l->aux_off * n->batch_cap, B, s->h, s->w, s->c);
             break;
         case OP_UPSAMPLE:
             if (dx) upsample2_backward(dx, dy, B, s->h, s->w, s->c);
@@ -458,7 +509,7 @@ void net_backward(net *n, int wi, const float *x, float *dy, int B)
             break;
         }
         default:
-            continue; /* alias layers: the gradient passes through unchanged */
+            continue; /* alias and shift layers: the gradient passes through unchanged */
         }
         if (!dx) break;
         cur = 1 - cur;

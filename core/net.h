@@ -32,6 +32,7 @@ enum net_op {
     OP_LSTM,     /* LSTM over (T,B,F), returning the sequence or the last state */
     OP_REPEAT,   /* RepeatVector (B,F) -> (T,B,F) (never materialised) */
     OP_TDDENSE,  /* TimeDistributed(Dense) over (T,B,F) */
+    OP_SHIFT,    /* adds a fixed constant (centring); no parameters */
 };
 
 #define NET_MAX_LAYERS 40
@@ -46,6 +47,7 @@ typedef struct net_layer {
     char name[32];  /* Keras-style name: conv2d, conv2d_1, lstm, dense_2, ... */
     int units;      /* filters / units; LSTM hidden size */
     int return_seq; /* LSTM */
+    float shift;    /* OP_SHIFT: the constant added */
     net_shape in, out;
     long w_off, wh_off, b_off, nparams; /* into params (and grads, m, v) */
     long out_off;                       /* output within a net_ws arena (floats) */
@@ -76,7 +78,7 @@ typedef struct net {
     net_ws *ws;
     /* sizes computed at finalize */
     long arena_floats, ints_count, dbuf_floats, dh_floats, lstm_ws_floats;
-    int name_counts[12];
+    int name_counts[13];
 } net;
 
 /* Starts an empty net with the given input shape (rank 3: h,w,c; rank 2: t,f). */
@@ -92,6 +94,9 @@ int net_add_reshape(net *n, int h, int w, int c, ae_err *err);
 int net_add_lstm(net *n, int units, int return_seq, ae_err *err);
 int net_add_repeat(net *n, int times, ae_err *err);
 int net_add_tddense(net *n, int units, int act, ae_err *err);
+/* out = in + c, a fixed shift of any shape (the LSTM preset centres its [0,1] input with -0.5
+ * and shifts its output back with +0.5). Its gradient is the identity. */
+int net_add_shift(net *n, float c, ae_err *err);
 /* Marks the last added layer as the latent code. */
 void net_mark_latent(net *n);
 

@@ -15,7 +15,8 @@ static const char *const type_names[] = {"",
                                          "Reshape",
                                          "LSTM",
                                          "RepeatVector",
-                                         "TimeDistributed"};
+                                         "TimeDistributed",
+                                         "Shift"};
 
 typedef struct sbuf {
     char *p;
@@ -34,9 +35,12 @@ static void put(sbuf *b, const char *fmt, ...)
 
 static void shape_str(const net_shape *s, char *out, size_t len)
 {
-    if (s->rank == 3) snprintf(out, len, "(None, %d, %d, %d)", s->h, s->w, s->c);
-    else if (s->rank == 2) snprintf(out, len, "(None, %d, %d)", s->h, s->c);
-    else snprintf(out, len, "(None, %d)", s->c);
+    if (s->rank == 3)
+        snprintf(out, len, "(None, %d, %d, %d)", s->h, s->w, s->c);
+    else if (s->rank == 2)
+        snprintf(out, len, "(None, %d, %d)", s->h, s->c);
+    else
+        snprintf(out, len, "(None, %d)", s->c);
 }
 
 static void rule(sbuf *b, char c)

@@ -248,7 +248,7 @@ static void test_lstm_layout(void)
     const st_tensor *bh = st_find(&f, "encoder.lstm1.bias_hh_l0");
     float *v = malloc(sizeof(float) * 256 * 64);
     st_values(&f, wh, v);
-    const net_layer *l = &n.layers[0];
+    const net_layer *l = &n.layers[1]; /* layer 0 is the input centring */
     int ok = 1;
     for (int g = 0; g < 256; g++)
         for (int h = 0; h < 64; h++) ok &= v[g * 64 + h] == n.params[l->wh_off + h * 256 + g];
@@ -493,10 +493,10 @@ static void test_model_checks(void)
     }
     st_kv lmeta[] = {{"model", "lstm"}, {"input_shape", "[6, 3]"}, {"latent", "4"}};
     CHECK(st_write(px, lmeta, 3, outs, f.ntensors, &err) == 0, "%s", err.msg);
-    float b0 = lstm.params[lstm.layers[0].b_off + 7];
+    float b0 = lstm.params[lstm.layers[1].b_off + 7]; /* layers[1]: the first LSTM */
     CHECK(ckpt_load(px, &lstm, "lstm", &err) == 0, "lstm with bias_hh: %s", err.msg);
-    CHECK(lstm.params[lstm.layers[0].b_off + 7] == b0 + 0.5f, "bias_hh added: %g vs %g",
-          lstm.params[lstm.layers[0].b_off + 7], b0 + 0.5f);
+    CHECK(lstm.params[lstm.layers[1].b_off + 7] == b0 + 0.5f, "bias_hh added: %g vs %g",
+          lstm.params[lstm.layers[1].b_off + 7], b0 + 0.5f);
     st_free(&f);
     free(lv);
     net_free(&cnn);

@@ -93,8 +93,8 @@ class LSTMEncoder(nn.Module):
         self.lstm1 = nn.LSTM(f, 64, batch_first=True)
         self.lstm2 = nn.LSTM(64, 32, batch_first=True)
         self.fc = nn.Linear(32, latent)
-    def forward(self, x):
-        return self.fc(self.lstm2(self.lstm1(x)[0])[0][:, -1])
+    def forward(self, x):  # aetui centres the [0,1] values on 0.5
+        return self.fc(self.lstm2(self.lstm1(x - 0.5)[0])[0][:, -1])
 
 class LSTMDecoder(nn.Module):
     def __init__(self, t, f, latent):
@@ -105,7 +105,7 @@ class LSTMDecoder(nn.Module):
         self.fc = nn.Linear(64, f)
     def forward(self, z):
         r = z.unsqueeze(1).repeat(1, self.t, 1)
-        return self.fc(self.lstm2(self.lstm1(r)[0])[0])
+        return self.fc(self.lstm2(self.lstm1(r)[0])[0]) + 0.5
 
 class LSTMAutoencoder(nn.Module):
     """input N x T x F."""
