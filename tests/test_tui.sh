@@ -32,13 +32,15 @@ wait_for() {
 }
 expect() { if wait_for "$1" "${2:-5}"; then ok; else bad "screen lacks '$1' ($3)"; cap | sed 's/^/  | /' | head -40; fi; }
 start() { # start W H [ENV...]
-    local w=$1 h=$2
+    local w=$1 h=$2 i
     shift 2
     tmux -L "$SOCK" kill-server 2>/dev/null
+    # kill-server returns before the server is gone; a session made meanwhile dies with it
+    for ((i = 0; i < 50; i++)); do tmux -L "$SOCK" list-sessions >/dev/null 2>&1 || break; sleep 0.1; done
     rm -f "$T/exit" "$T/stty"
     tmux -L "$SOCK" new-session -d -s s -x "$w" -y "$h" \
         "env $* sh -c 'echo \$\$ > $T/pid; exec $BIN --db $DB'; echo \$? > $T/exit; stty -a > $T/stty 2>&1; sleep 600"
-    wait_for "1 Home" 10 || { bad "the interface did not start"; cap; }
+    wait_for "1 Home" 20 || { bad "the interface did not start"; cap; }
 }
 quit_ok() { # q, then the process exits 0 and the terminal is sane
     keys q
