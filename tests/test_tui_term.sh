@@ -16,31 +16,7 @@ unset AETUI_DB NO_COLOR AETUI_TRACE
 export XDG_DATA_HOME=$T/xdg HOME=$T/home LC_ALL=C.UTF-8 AETUI_GRAPHICS=blocks
 DB=$T/aetui.db
 
-fails=0 passes=0
-ok() { passes=$((passes + 1)); }
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-cap() { tmux -L "$SOCK" capture-pane -p -t s "$@"; }
-keys() { tmux -L "$SOCK" send-keys -t s "$@"; }
-wait_for() {
-    local i n=$(($2 * 10))
-    for ((i = 0; i < n; i++)); do
-        cap | grep -qE -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-expect() { if wait_for "$1" "${2:-5}"; then ok; else bad "screen lacks '$1' ($3)"; cap | sed 's/^/  | /' | head -30; fi; }
-start() { # start W H [ENV...]
-    local w=$1 h=$2 i
-    shift 2
-    tmux -L "$SOCK" kill-server 2>/dev/null
-    # kill-server returns before the server is gone; a session made meanwhile dies with it
-    for ((i = 0; i < 50; i++)); do tmux -L "$SOCK" list-sessions >/dev/null 2>&1 || break; sleep 0.1; done
-    rm -f "$T/exit" "$T/stty" "$T/pid"
-    tmux -L "$SOCK" new-session -d -s s -x "$w" -y "$h" \
-        "env $* sh -c 'echo \$\$ > $T/pid; exec $BIN --db $DB'; echo \$? > $T/exit; stty -a > $T/stty 2>&1; sleep 600"
-    wait_for "1 Home|80x24" 20 || { bad "the interface did not start"; cap; }
-}
+. "$(dirname "$0")/tui_harness.sh"
 wait_exit() {
     local i
     for ((i = 0; i < 100; i++)); do [ -s "$T/exit" ] && [ -s "$T/stty" ] && return 0; sleep 0.1; done
