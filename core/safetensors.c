@@ -7,6 +7,8 @@
  * duplicates, sorted by offset for overlaps, gaps and coverage of the data section. */
 #include "safetensors.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -581,14 +583,10 @@ int st_read(const char *path, st_file *out, ae_err *err)
 {
     memset(out, 0, sizeof *out);
     set_name(out, path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return ae_fail(err, "%s: %s", out->name, strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return ae_fail(err, "%s: not a regular file", out->name);
-    }
-    size_t len = (size_t)sb.st_size;
+    int64_t size;
+    int fd = fio_open_read(path, &size, err); /* a FIFO or a device is refused, not waited on */
+    if (fd < 0) return -1;
+    size_t len = (size_t)size;
     out->buf = malloc(len ? len : 1);
     if (!out->buf) {
         close(fd);
@@ -690,20 +688,7 @@ int st_atomic_commit(st_atomic *a, ae_err *err)
         unlink(a->tmp);
         return ae_fail(err, "%s: cannot write: %s", a->path, strerror(e));
     }
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", a->path);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir)
-        slash[1] = 0;
-    else if (slash)
-        *slash = 0;
-    else
-        snprintf(dir, sizeof dir, ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd); /* best effort: some file systems refuse fsync on directories */
-        close(fd);
-    }
+    fio_sync_dir(a->path);
     return 0;
 }
 
