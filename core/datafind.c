@@ -2,9 +2,11 @@
  *
  * A directory "holds" a dataset when one of its marker files is there:
  * data_batch_1.bin or test_batch.bin for CIFAR-10, a train- or t10k- IDX image file (plain
- * or .gz) for MNIST and Fashion-MNIST. A directory given by the user (--data-dir) is tried
- * itself first, then its conventional subfolders; in the usual places the subfolders come
- * first, so that a folder holding several datasets side by side resolves to the right one. */
+ * or .gz) for MNIST and Fashion-MNIST. A directory given by the user (--data-dir) is searched
+ * first, itself and then its conventional subfolders; the usual places come after it (so that
+ * `--data-dir ~/cifar` still finds Fashion-MNIST where Debian put it). In the usual places the
+ * subfolders come first, so that a folder holding several datasets side by side resolves to
+ * the right one. */
 #include "dataset.h"
 
 #include <stdio.h>
@@ -91,10 +93,9 @@ int ds_locate(const char *name, const char *data_dir, char *dir_out, int dir_len
         if (find_try(data_dir, NULL, marks, dir_out, dir_len)) return 0;
         for (int i = 0; subs[i]; i++)
             if (find_try(data_dir, subs[i], marks, dir_out, dir_len)) return 0;
-        return ae_fail(err, "%s: no %s in %s or its subfolder %s", name, files, data_dir, subs[0]);
     }
 
-    /* The usual places, in order. */
+    /* Then the usual places, in order. */
     char roots[4][1024];
     int nroots = 0;
     const char *env = getenv("AETUI_DATA");
@@ -112,8 +113,10 @@ int ds_locate(const char *name, const char *data_dir, char *dir_out, int dir_len
         if (find_try(roots[r], NULL, marks, dir_out, dir_len)) return 0;
     }
     return ae_fail(err,
-                   "%s: not found: no %s in $AETUI_DATA, $XDG_DATA_HOME/aetui/datasets "
+                   "%s: not found: no %s in %s%s%s$AETUI_DATA, $XDG_DATA_HOME/aetui/datasets "
                    "(~/.local/share/aetui/datasets), /usr/share/datasets or "
-                   "/usr/local/share/datasets, nor in their subfolder %s; give --data-dir",
-                   name, files, subs[0]);
+                   "/usr/local/share/datasets, nor in their subfolder %s%s",
+                   name, files, data_dir && *data_dir ? "--data-dir " : "",
+                   data_dir && *data_dir ? data_dir : "", data_dir && *data_dir ? ", " : "",
+                   subs[0], data_dir && *data_dir ? "" : "; give --data-dir");
 }

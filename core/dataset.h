@@ -44,7 +44,7 @@ typedef struct dataset {
 
 /* Options for loading. A zero-initialised struct asks for the defaults. */
 typedef struct ds_options {
-    const char *data_dir; /* --data-dir; NULL: search the usual places (see ds_search_dirs) */
+    const char *data_dir; /* --data-dir, searched first; NULL: the usual places (ds_locate) */
     int n;                /* samples wanted; must be >= 1 and <= what the files hold */
     uint64_t seed;        /* sines only: generator seed (0 means the fixed default, 2024) */
     int t, f;             /* sines only: time steps and features; 0 means 50 and 10 */
@@ -64,9 +64,10 @@ void ds_gather(const dataset *ds, const int *idx, int b, float *out);
 void ds_sample(const dataset *ds, int i, float *out);
 
 /* Where the named dataset's files are: *dir_out receives the directory holding them.
- * Returns 0 when found. Search order when data_dir is NULL: $AETUI_DATA,
- * $XDG_DATA_HOME/aetui/datasets (~/.local/share/aetui/datasets), /usr/share/datasets,
- * /usr/local/share/datasets, and in each also the conventional subfolder
+ * Returns 0 when found. data_dir (--data-dir; NULL or "" for none) is searched first, itself
+ * and its conventional subfolders (a data_dir that is not a directory is an error); then
+ * the usual places: $AETUI_DATA, $XDG_DATA_HOME/aetui/datasets (~/.local/share/aetui/datasets),
+ * /usr/share/datasets, /usr/local/share/datasets, and in each also the conventional subfolder
  * (cifar-10-batches-bin, fashion-mnist, mnist). sines is always found (synthetic). */
 int ds_locate(const char *name, const char *data_dir, char *dir_out, int dir_len, ae_err *err);
 

@@ -35,22 +35,35 @@ static const command commands[] = {
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
+/* The interface's own options (aetui tui --help): with one of them first, no command is named. */
+static int is_tui_option(const char *s)
+{
+    static const char *const opts[] = {"--db", "--data-dir", "--screen"};
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(opts[i]);
+        if (!strncmp(s, opts[i], n) && (s[n] == 0 || s[n] == '=')) return 1;
+    }
+    return 0;
+}
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: aetui [--db PATH] [--data-dir DIR]   (the interactive interface)\n"
+    fprintf(f, "usage: aetui [--db PATH] [--data-dir DIR] [--screen N]   (the interactive "
+               "interface)\n"
                "       aetui [--help | --version] COMMAND [ARGS]\n\n"
                "aetui trains and compares autoencoders (CNN for images, LSTM for sequences)\n"
                "on the CPU and keeps every run in a SQLite store.\n\ncommands:\n");
     for (int i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nEvery command takes --help.\n");
+    fprintf(f, "\nThe interface: --db PATH the run store, --data-dir DIR searched first for the\n"
+               "datasets, --screen N opens on screen N (1 Home, 2 Train, 3 Runs, 4 Compare,\n"
+               "5 Latent, 6 Recon, 7 Model). Every command takes --help.\n");
 }
 
 int main(int argc, char **argv)
 {
     /* no command, or only the interface's options: the interactive interface */
-    if (argc < 2 || !strcmp(argv[1], "--db") || !strncmp(argv[1], "--db=", 5) ||
-        !strcmp(argv[1], "--data-dir") || !strncmp(argv[1], "--data-dir=", 11)) {
+    if (argc < 2 || is_tui_option(argv[1])) {
         blas_setup(argc, argv);
         return cmd_tui(argc, argv);
     }

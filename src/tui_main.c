@@ -156,7 +156,7 @@ static void usage(FILE *f)
                "Opens the interactive interface: train with live curves, browse, compare.\n"
                "  --db PATH       the run store (default: $AETUI_DB, else\n"
                "                  $XDG_DATA_HOME/aetui/aetui.db)\n"
-               "  --data-dir DIR  where the datasets are (default: the usual places)\n"
+               "  --data-dir DIR  searched first for the datasets, then the usual places\n"
                "  --screen N      open on screen N (1-7; 6: reconstructions of the newest run)\n\n"
                "Environment: NO_COLOR (no colours), AETUI_GRAPHICS=sixel|blocks|ascii,\n"
                "AETUI_TRACE=FILE (one line per frame: cause and time).\n"
@@ -176,8 +176,8 @@ int cmd_tui(int argc, char **argv)
             opt_db = argv[++i];
         } else if (!strncmp(s, "--db=", 5)) {
             opt_db = s + 5;
-        } else if (!strcmp(s, "--screen") && i + 1 < argc) {
-            const char *v = argv[++i];
+        } else if ((!strcmp(s, "--screen") && i + 1 < argc) || !strncmp(s, "--screen=", 9)) {
+            const char *v = s[8] == '=' ? s + 9 : argv[++i];
             if (v[0] < '1' || v[0] > '7' || v[1])
                 return cli_usage(C, "--screen: 1 to 7, got '%s'", v);
             first_screen = v[0] - '1';
@@ -185,6 +185,8 @@ int cmd_tui(int argc, char **argv)
             data_dir = argv[++i];
         } else if (!strncmp(s, "--data-dir=", 11)) {
             data_dir = s + 11;
+        } else if (!strcmp(s, "--db") || !strcmp(s, "--screen") || !strcmp(s, "--data-dir")) {
+            return cli_usage(C, "%s needs a value", s);
         } else {
             return cli_usage(C, "unknown argument '%s' (aetui --help lists the commands)", s);
         }

@@ -41,6 +41,10 @@ mkdir -p "$tmp/empty"
 expect_usage "$tmp/empty" train --model cnn --dataset cifar10 --data-dir "$tmp/empty"
 if [ -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
     expect_usage "asked for" train --model cnn --dataset fashion-mnist --train 70000 --epochs 1
+    # --data-dir is searched first, then the usual places: Debian's Fashion-MNIST is still found
+    "$bin" doctor --data-dir "$tmp/empty" >"$tmp/doc" 2>&1
+    grep -qE '^  fashion-mnist +/usr/share/datasets/fashion-mnist$' "$tmp/doc" && ok ||
+        bad "doctor --data-dir DIR lost /usr/share/datasets: $(grep fashion "$tmp/doc")"
 fi
 
 # a file of the wrong size where CIFAR-10 should be: the file is named

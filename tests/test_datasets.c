@@ -459,6 +459,21 @@ static void test_idx_good(void)
     CHECK(ds_locate("fashion-mnist", NULL, found, sizeof found, &err) == 0 && !strcmp(found, fm),
           "search via $AETUI_DATA: %s", found);
     CHECK(ds_locate("sines", NULL, found, sizeof found, &err) == 0, "sines always found");
+    /* --data-dir is searched first, then the usual places (issue 10.3): a data dir without
+     * Fashion-MNIST still finds it in $AETUI_DATA; one with it wins over $AETUI_DATA */
+    const char *other = mkdir_in("data-dir-without");
+    CHECK(ds_locate("fashion-mnist", other, found, sizeof found, &err) == 0 && !strcmp(found, fm),
+          "--data-dir, then the usual places: %s %s", found, err.msg);
+    const char *mine = mkdir_in("data-dir-with"),
+               *mine_fm = mkdir_in("data-dir-with/fashion-mnist");
+    test_write_file(path_in(mine_fm, "t10k-images-idx3-ubyte"), "x", 1);
+    CHECK(ds_locate("fashion-mnist", mine, found, sizeof found, &err) == 0 &&
+              !strcmp(found, mine_fm),
+          "--data-dir comes first: %s %s", found, err.msg);
+    CHECK(ds_locate("fashion-mnist", path_in(tmp, "no-such-dir"), found, sizeof found, &err) ==
+                  -1 &&
+              has(err.msg, "no-such-dir does not exist"),
+          "a --data-dir that is not there is an error: %s", err.msg);
     const char *empty = mkdir_in("empty-root");
     setenv("AETUI_DATA", empty, 1);
     setenv("XDG_DATA_HOME", empty, 1);

@@ -1,6 +1,7 @@
 # tui_harness.sh: what the tmux-driven TUI tests share (sourced by test_tui*.sh, not a test).
 # The caller sets BIN, T (its temporary directory), SOCK (a private tmux socket name) and DB,
-# and defines nothing else of these names. Every helper talks to the one session "s".
+# and defines nothing else of these names; APP_ARGS (optional) holds more options for the
+# program (put before --db, e.g. "--screen 2 --data-dir DIR"). Every helper talks to the one session "s".
 fails=0 passes=0
 ok() { passes=$((passes + 1)); }
 bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
@@ -26,6 +27,6 @@ start() {
     for ((i = 0; i < 50; i++)); do tmux -L "$SOCK" list-sessions >/dev/null 2>&1 || break; sleep 0.1; done
     rm -f "$T/exit" "$T/stty" "$T/pid"
     tmux -L "$SOCK" new-session -d -s s -x "$w" -y "$h" \
-        "env $* sh -c 'echo \$\$ > $T/pid; exec $BIN --db $DB'; echo \$? > $T/exit; stty -a > $T/stty 2>&1; sleep 600"
+        "env $* sh -c 'echo \$\$ > $T/pid; exec $BIN ${APP_ARGS:-} --db $DB'; echo \$? > $T/exit; stty -a > $T/stty 2>&1; sleep 600"
     wait_for "1 Home|80x24" 20 || { bad "the interface did not start"; cap; }
 }
