@@ -219,11 +219,19 @@ def live():
     lines = open(trace).read().splitlines()
     refresh = [l for l in lines if "samples_epoch=" in l]
     per = [int(re.search(r"sixel_bytes=(\d+)", l).group(1)) for l in refresh]
-    check(len(refresh) >= epochs and all(b > 0 for b in per[-epochs:]),
-          f"a new picture at each epoch: sixel bytes per refresh {per}")
+    # Pictures changed by training are paced (at most one write a second each, within a byte
+    # budget: ui/gfx.h), so epochs shorter than that may share a write; the first epoch's and
+    # the last epoch's samples always go out, the last one within a few seconds.
+    last = next((i for i, l in enumerate(lines) if f"samples_epoch={epochs}" in l), None)
+    t_last = float(re.search(r"t=([0-9.]+)", lines[last]).group(1)) if last is not None else 0
+    later = [int(re.search(r"sixel_bytes=(\d+)", l).group(1)) for l in lines[last:]
+             if float(re.search(r"t=([0-9.]+)", l).group(1)) - t_last < 3.0] if last is not None else []
+    check(len(refresh) >= epochs and per[0] > 0 and sum(later) > 0,
+          f"the first and the last epoch's pictures are written: sixel bytes per refresh {per}, "
+          f"within 3 s of the last {later}")
     recon = [p for p in pictures(data[t0:]) if (p[0], p[1]) == (4, 2)]
     sizes = [len(p[2]) for p in recon]
-    check(len(recon) >= epochs, f"{len(recon)} reconstruction pictures written while training")
+    check(len(recon) >= 2, f"{len(recon)} reconstruction pictures written while training")
     total = len(data) - t0
     print(f"measure: {total} bytes written to the terminal from start to end of a {epochs}-epoch "
           f"run with screen 6 open; reconstruction pictures {sizes} bytes; sixel bytes of the "

@@ -7,18 +7,11 @@
 # (`bootstrap --test-deps` installs them in CI).
 set -u
 BIN=${AETUI_BIN:?AETUI_BIN not set}
-for c in Xvfb xterm import convert; do
-    command -v $c >/dev/null || { echo "SKIP: $c is not installed"; exit 77; }
-done
 T=${AETUI_TEST_TMP:-/tmp}/xterm.$$
 rm -rf "$T" && mkdir -p "$T" || exit 1
-XPID= TPID=
-cleanup() {
-    [ -n "$TPID" ] && kill "$TPID" 2>/dev/null
-    [ -n "$XPID" ] && kill "$XPID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/xterm_harness.sh"
+trap 'xh_cleanup; rm -rf "$T"' EXIT
+xh_need
 unset AETUI_DB NO_COLOR AETUI_TRACE AETUI_GRAPHICS TMUX STY
 export XDG_DATA_HOME=$T/xdg HOME=$T/home LC_ALL=C.UTF-8
 mkdir -p "$HOME"
@@ -27,24 +20,13 @@ if ! "$BIN" train --model cnn --dataset fashion-mnist --train 64 --test 32 --epo
     grep -qi "not found\|cannot find" "$T/train.log" && { echo "SKIP: fashion-mnist is not installed"; exit 77; }
     cat "$T/train.log"; echo "FAIL: training"; exit 1
 fi
-# a free display number
-D=
-for n in $(seq 90 130); do [ -e /tmp/.X$n-lock ] || [ -e /tmp/.X11-unix/X$n ] || { D=$n; break; }; done
-[ -n "$D" ] || { echo "SKIP: no free X display"; exit 77; }
-Xvfb :$D -screen 0 1280x1024x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-XPID=$!
-for i in $(seq 50); do [ -e /tmp/.X11-unix/X$D ] && break; sleep 0.1; done
-[ -e /tmp/.X11-unix/X$D ] || { cat "$T/xvfb.log"; echo "SKIP: Xvfb did not start"; exit 77; }
-export DISPLAY=:$D
-xterm -ti vt340 -xrm 'XTerm*decTerminalID: vt340' -xrm 'XTerm*numColorRegisters: 256' \
-    -xrm 'XTerm*sixelScrolling: true' -geometry 120x36+0+0 -fa Mono -fs 10 \
-    -e sh -c "TERM=xterm-256color '$BIN' --db '$DB' --screen 6 2>'$T/app.err'; echo \$? >'$T/exit'" &
-TPID=$!
+xh_start_x
+xh_start_term 120x36 light "'$BIN' --db '$DB' --screen 6 2>'$T/app.err'"
 # wait for the picture: the screenshot's top-left region gets many colours
 best=0
 for i in $(seq 40); do
     sleep 0.5
-    import -window root "$T/shot.png" 2>/dev/null || continue
+    xh_shot "$T/shot.png" || continue
     # the reconstruction panel: below the three text rows, left part of the window
     n=$(convert "$T/shot.png" -crop 600x300+10+80 +repage -format "%k" info: 2>/dev/null || echo 0)
     [ "${n:-0}" -gt "$best" ] && best=$n
@@ -59,9 +41,4 @@ else
     cat "$T/app.err" 2>/dev/null
     fails=1
 fi
-# the same region in text is the status line's few colours: check the app still runs and quits
-xdotool_missing=1
-kill "$TPID" 2>/dev/null
-wait "$TPID" 2>/dev/null
-TPID=
 exit $fails

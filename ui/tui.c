@@ -309,7 +309,7 @@ static void draw_frame(tui *t)
 {
     erase();
     getmaxyx(stdscr, t->rows, t->cols);
-    gfx_begin(&t->gfx, t->rows);
+    gfx_begin(&t->gfx, t->rows, t->app->now(t->app->ctx), t->frame_urgent);
     if (t->rows < 24 || t->cols < 80) {
         char a[128], b[128];
         snprintf(a, sizeof a, "aetui needs a window of at least 80x24; this one is %dx%d.", t->cols,
@@ -516,6 +516,26 @@ static void cause_name(int c, char *out, size_t len)
     if (!out[0]) snprintf(out, len, "first");
 }
 
+/* Picture bytes per second over the five whole seconds before this one, for AETUI_TRACE: the bytes
+ * written in each whole second (by the frame clock), in a ring of eight seconds. */
+typedef struct rate_ring {
+    long sec[8], bytes[8];
+    long last_total;
+} rate_ring;
+
+static double bytes_rate(rate_ring *r, double now, long total)
+{
+    long cur = (long)now, add = total - r->last_total;
+    r->last_total = total;
+    int i = (int)(cur % 8);
+    if (r->sec[i] != cur) r->sec[i] = cur, r->bytes[i] = 0;
+    r->bytes[i] += add;
+    long sum = 0;
+    for (int k = 0; k < 8; k++)
+        if (r->sec[k] >= cur - 5 && r->sec[k] < cur) sum += r->bytes[k]; /* whole seconds */
+    return sum / 5.0;
+}
+
 static void check_store(tui *t, int *dirty)
 {
     ae_err err;
@@ -597,6 +617,7 @@ int tui_run(const tui_app *app, ae_err *err)
     int dirty = C_NONE;
     double last_frame = 0, key_time = 0, last_tick = 0;
     int ev_acc = 0; /* events since the last frame (for the trace) */
+    rate_ring rate[1] = {{{0}, {0}, 0}};
     t->last_store_check = app->now(app->ctx);
     draw_frame(t);
     gfx_before_update(&t->gfx);
@@ -617,6 +638,8 @@ int tui_run(const tui_app *app, ae_err *err)
             if (d < wait) wait = d;
         }
         if ((t->animating || t->pics.loader) && wait > 0.1) wait = 0.1;
+        double held = gfx_pending(&t->gfx, now); /* a picture waits for its next write */
+        if (held >= 0 && held < wait) wait = held;
         if (t->msg_until > now && t->msg_until - now < wait) wait = t->msg_until - now + 0.01;
         if (wait < 0) wait = 0;
         struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
@@ -677,8 +700,10 @@ int tui_run(const tui_app *app, ae_err *err)
         }
         /* a frame: keys and resizes at once, the rest at most every 50 ms */
         int urgent = dirty & (C_KEY | C_RESIZE | C_SIG);
+        if (gfx_pending(&t->gfx, now) == 0) dirty |= C_TICK;
         if (dirty && (urgent || now - last_frame >= 0.05)) {
             double t0 = app->now(app->ctx);
+            t->frame_urgent = urgent != 0;
             draw_frame(t);
             wnoutrefresh(stdscr);
             gfx_before_update(&t->gfx);
@@ -695,8 +720,8 @@ int tui_run(const tui_app *app, ae_err *err)
                 fprintf(app->trace, "frame t=%.4f cause=%s screen=%d draw_ms=%.3f", t1, cn,
                         t->screen + 1, (t1 - t0) * 1e3);
                 if (dirty & C_KEY) fprintf(app->trace, " key_ms=%.3f", (t1 - key_time) * 1e3);
-                fprintf(app->trace, " training=%d sixel_bytes=%ld", t->live.active,
-                        t->gfx.bytes - gb);
+                fprintf(app->trace, " training=%d sixel_bytes=%ld sixel_Bps_5s=%.0f",
+                        t->live.active, t->gfx.bytes - gb, bytes_rate(rate, t1, t->gfx.bytes));
                 if (ev_acc & TUI_EV_SAMPLES)
                     fprintf(app->trace, " samples_epoch=%d",
                             t->live.pics ? t->live.pics->epoch : 0);

@@ -289,8 +289,9 @@ struct tui {
     int screen; /* 0..6 */
     int rows, cols;
     int quit, exit_code;
-    int help;      /* the help overlay is open */
-    char msg[256]; /* transient message on the status bar */
+    int frame_urgent; /* the frame being drawn answers a key or a resize */
+    int help;         /* the help overlay is open */
+    char msg[256];    /* transient message on the status bar */
     double msg_until;
     /* modal line prompt and yes/no question */
     int prompting;
