@@ -6,6 +6,9 @@
  * selection, the active tab and the status bar stay visible on a vt100. */
 #include "crt.h"
 
+#include "contrast.h"
+#include "textgfx.h"
+
 #include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +17,100 @@
 #include <wchar.h>
 
 typedef struct role_def {
-    short fg, bg; /* 8-colour pair (-1: default) */
-    attr_t attr;  /* with colour */
-    attr_t mono;  /* without colour */
+    short fg256, bg256; /* 256 colours: xterm numbers 16..255, -1 the terminal's default */
+    attr_t a256;
+    short fg8, bg8; /* 8 colours */
+    attr_t a8;
+    attr_t mono; /* without colour */
 } role_def;
 
+/* Ratios (contrast.h) in the comments: fg on bg, or fg on white / on black. With 8 colours
+ * no foreground reads on both white and black, so those roles keep the terminal's colours
+ * and mark themselves with bold; bold never goes on colour 0-7 text that it would brighten
+ * out of contrast (xterm's boldColors). */
 static const role_def roles[CRT_NROLES] = {
-    [CRT_NORMAL] = {-1, -1, 0, 0},
-    [CRT_TAB] = {COLOR_WHITE, COLOR_BLUE, 0, A_REVERSE},
-    [CRT_TAB_ACTIVE] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_BOLD | A_UNDERLINE},
-    [CRT_STATUS] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
-    [CRT_STATUS_KEY] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_BOLD},
-    [CRT_HEADER] = {COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE},
-    [CRT_SELECTED] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
-    [CRT_MARKED] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
-    [CRT_DIM] = {COLOR_BLUE, -1, A_BOLD, A_DIM},
-    [CRT_GOOD] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
-    [CRT_BAD] = {COLOR_RED, -1, A_BOLD, A_BOLD},
-    [CRT_WARN] = {COLOR_YELLOW, -1, A_BOLD, A_UNDERLINE},
-    [CRT_FIELD] = {COLOR_CYAN, -1, 0, 0},
-    [CRT_FIELD_EDIT] = {COLOR_BLACK, COLOR_YELLOW, 0, A_REVERSE | A_UNDERLINE},
-    [CRT_TITLE] = {COLOR_CYAN, -1, A_BOLD, A_BOLD},
-    [CRT_AXIS] = {COLOR_WHITE, -1, 0, 0},
+    [CRT_NORMAL] = {-1, -1, 0, -1, -1, 0, 0},
+    [CRT_TAB] = {231, 24, 0, 7, 4, 0, A_REVERSE},                                  /* 7.0 | 8.1 */
+    [CRT_TAB_ACTIVE] = {16, 231, A_BOLD, 0, 7, A_UNDERLINE, A_BOLD | A_UNDERLINE}, /* 21 | 16.7 */
+    [CRT_STATUS] = {16, 152, 0, 0, 6, 0, A_REVERSE},                               /* 13.5 | 10.6 */
+    [CRT_STATUS_KEY] = {231, 24, A_BOLD, 7, 4, A_BOLD, A_BOLD},                    /* 7.0 | 8.1 */
+    [CRT_HEADER] = {16, 152, 0, 0, 6, 0, A_REVERSE},                               /* 13.5 | 10.6 */
+    [CRT_SELECTED] = {231, 25, 0, 7, 4, 0, A_REVERSE},                             /* 6.5 | 8.1 */
+    [CRT_MARKED] = {16, 223, 0, 0, 3, 0, A_BOLD},                                  /* 15.6 | 12.3 */
+    [CRT_DIM] = {243, -1, 0, -1, -1, 0, A_DIM},            /* 4.5 / 4.6 | default */
+    [CRT_GOOD] = {29, -1, A_BOLD, -1, -1, A_BOLD, A_BOLD}, /* 4.5 / 4.6 | default */
+    [CRT_BAD] = {231, 124, A_BOLD, 7, 1, 0, A_BOLD},       /* 7.4 | 4.7 */
+    [CRT_WARN] = {16, 214, 0, 0, 3, 0, A_UNDERLINE},       /* 11.4 | 12.3 */
+    [CRT_FIELD] = {-1, -1, A_BOLD, -1, -1, A_BOLD, 0},
+    [CRT_FIELD_EDIT] = {16, 229, 0, 0, 3, 0, A_REVERSE | A_UNDERLINE}, /* 19.6 | 12.3 */
+    [CRT_TITLE] = {63, -1, A_BOLD, -1, -1, A_BOLD, A_BOLD},            /* 4.6 / 4.6 | default */
+    [CRT_AXIS] = {-1, -1, 0, -1, -1, 0, 0},
+    [CRT_PANEL] = {252, 233, 0, 7, 0, 0, 0}, /* 14.4 | 16.7: the sixel charts' dark paper */
 };
+
+enum { PANEL_BG256 = 233, PANEL_BG8 = COLOR_BLACK, PAIR_PLOT = 32 };
+
+/* The index k of fgs[0..n-1] whose colour is nearest to fg's (RGB distance). */
+static int nearest_fg(const short *fgs, int n, short fg)
+{
+    uint32_t a = contrast_xterm_rgb(fg, 0);
+    int best = 0;
+    long bd = -1;
+    for (int k = 0; k < n; k++) {
+        uint32_t b = contrast_xterm_rgb(fgs[k], 0);
+        long d = 0;
+        for (int sh = 0; sh <= 16; sh += 8) {
+            long e = (long)((a >> sh) & 255) - (long)((b >> sh) & 255);
+            d += e * e;
+        }
+        if (bd < 0 || d < bd) bd = d, best = k;
+    }
+    return best;
+}
+
+void crt_role_colors(int depth, int role, short *fg, short *bg, attr_t *attr)
+{
+    const role_def *d = &roles[role >= 0 && role < CRT_NROLES ? role : CRT_NORMAL];
+    if (depth >= 256)
+        *fg = d->fg256, *bg = d->bg256, *attr = d->a256;
+    else if (depth >= 8)
+        *fg = d->fg8, *bg = d->bg8, *attr = d->a8;
+    else
+        *fg = *bg = -1, *attr = d->mono;
+}
+
+/* 8 colours: the hue of rgb as curses' RGB bits (red 1, green 2, blue 4), 7 for black. */
+static short hue8(uint32_t rgb)
+{
+    int r = (rgb >> 16) & 255, g = (rgb >> 8) & 255, b = rgb & 255;
+    int mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+    int th = mx / 2 + 16;
+    short col = (short)((r > th ? 1 : 0) | (g > th ? 2 : 0) | (b > th ? 4 : 0));
+    return col ? col : 7;
+}
+
+void crt_plot_colors(int depth, uint32_t rgb, int idx256, short *fg, short *bg, attr_t *attr)
+{
+    *attr = 0;
+    if (depth >= 256) {
+        int idx = idx256 >= 16 && idx256 < 256 ? idx256 : textgfx_rgb_to_256(rgb);
+        uint32_t paper = contrast_xterm_rgb(PANEL_BG256, 0);
+        for (int k = 0; k < 8 && contrast_ratio(contrast_xterm_rgb(idx, 0), paper) < CONTRAST_MIN;
+             k++) /* the nearest cube colour of a lifted colour may fall short: lift again */
+            idx = textgfx_rgb_to_256(
+                contrast_lift(contrast_xterm_rgb(idx, 0), paper, CONTRAST_MIN + 0.2 * (k + 1)));
+        *fg = (short)idx, *bg = PANEL_BG256;
+        return;
+    }
+    if (depth >= 8) {
+        short col = hue8(rgb);
+        if (col == COLOR_BLUE) col = COLOR_CYAN;                      /* blue on black is 2.1:1 */
+        if (col == COLOR_RED || col == COLOR_MAGENTA) *attr = A_BOLD; /* shown bright */
+        *fg = col, *bg = PANEL_BG8;
+        return;
+    }
+    *fg = *bg = -1;
+}
 
 int crt_init(crt *c, const crt_opts *o, ae_err *err)
 {
@@ -60,18 +134,44 @@ int crt_init(crt *c, const crt_opts *o, ae_err *err)
         c->colors = (COLORS >= 256 && COLOR_PAIRS >= 256 + 64) ? 256 : 8;
     }
     for (int r = 0; r < CRT_NROLES; r++) {
+        short fg, bg;
+        attr_t at;
+        crt_role_colors(c->colors, r, &fg, &bg, &at);
         if (!c->colors) {
-            c->role[r] = roles[r].mono;
+            c->role[r] = at;
             continue;
         }
-        init_pair((short)(r + 1), roles[r].fg, roles[r].bg);
-        c->role[r] = COLOR_PAIR(r + 1) | roles[r].attr;
+        init_pair((short)(r + 1), fg, bg);
+        c->role[r] = COLOR_PAIR(r + 1) | at;
     }
-    c->pair_plot = 32;
-    if (c->colors == 256)
-        for (int i = 0; i < 256; i++) init_pair((short)(c->pair_plot + i), (short)i, -1);
-    else if (c->colors == 8)
-        for (int i = 0; i < 8; i++) init_pair((short)(c->pair_plot + i), (short)i, -1);
+    /* Plot colours get the pairs from PAIR_PLOT up. attr_t holds pair numbers up to 255
+     * only, so the 256 plot colours share the pairs of the distinct foregrounds they lift
+     * to (fewer than 224), and colours past that take the nearest pair already made. */
+    if (c->colors == 256) {
+        short fgs[256];
+        int np = 0;
+        for (int i = 0; i < 256; i++) {
+            short fg, bg;
+            attr_t at;
+            crt_plot_colors(256, contrast_xterm_rgb(i, 0), i, &fg, &bg, &at);
+            int k = 0;
+            while (k < np && fgs[k] != fg) k++;
+            if (k == np && PAIR_PLOT + np <= 255) {
+                fgs[np++] = fg;
+                init_pair((short)(PAIR_PLOT + k), fg, bg);
+            } else if (k == np) {
+                k = nearest_fg(fgs, np, fg);
+            }
+            c->plot_pair[i] = (unsigned char)(PAIR_PLOT + k);
+        }
+    } else if (c->colors == 8) {
+        for (int i = 0; i < 8; i++) {
+            short fg, bg;
+            attr_t at;
+            crt_plot_colors(8, contrast_xterm_rgb(i, 0), -1, &fg, &bg, &at);
+            init_pair((short)(PAIR_PLOT + i), fg, bg);
+        }
+    }
     if (!(o && o->no_mouse)) {
         mmask_t got = mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED
 #ifdef BUTTON5_PRESSED
@@ -103,15 +203,14 @@ attr_t crt_attr(const crt *c, int role)
 attr_t crt_plot_attr(const crt *c, uint32_t rgb, int idx256)
 {
     if (!c->colors) return 0;
-    if (c->colors == 256 && idx256 >= 0 && idx256 < 256) return COLOR_PAIR(c->pair_plot + idx256);
-    int r = (rgb >> 16) & 255, g = (rgb >> 8) & 255, b = rgb & 255;
-    int mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
-    int th = mx / 2 + 16;
-    int col = (r > th ? 1 : 0) | (g > th ? 2 : 0) | (b > th ? 4 : 0); /* RGB bits = curses */
-    if (col == 0) col = 7;
-    attr_t a = COLOR_PAIR(c->pair_plot + col);
-    if (mx > 0xc0) a |= A_BOLD;
-    return a;
+    if (c->colors == 256) {
+        int idx = idx256 >= 16 && idx256 < 256 ? idx256 : textgfx_rgb_to_256(rgb);
+        return COLOR_PAIR(c->plot_pair[idx]); /* its pair holds the lifted colour */
+    }
+    short fg, bg;
+    attr_t at;
+    crt_plot_colors(8, rgb, -1, &fg, &bg, &at);
+    return COLOR_PAIR(PAIR_PLOT + fg) | at;
 }
 
 int crt_resize(crt *c)

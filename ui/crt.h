@@ -5,6 +5,10 @@
  * none when NO_COLOR is set or the terminal has no colours (TERM=vt100), else 8 colours, else
  * 256 (plot colours then map onto the xterm cube). Screens never name colours: they ask for a
  * role (crt_attr) or for a plot colour (crt_plot_attr), so degradation happens here, once.
+ * The colours follow one rule, for light and dark terminals alike (contrast.h): text is in
+ * the terminal's own colours, or in a colour readable on white and on black, or in a
+ * foreground/background pair chosen together; 256-colour roles use colours 16-255, which
+ * xterm's bold does not brighten; plots sit on a dark panel of their own (CRT_PANEL).
  * crt_done() restores the terminal; crt_resize() follows a new window size (TIOCGWINSZ).
  *
  * Signals are not handled here (src/ installs the handlers and tells the UI through its wake
@@ -34,8 +38,17 @@ enum crt_role {
     CRT_FIELD_EDIT,
     CRT_TITLE,
     CRT_AXIS,
+    CRT_PANEL, /* a chart's own background in the text back end (plots are drawn on it) */
     CRT_NROLES
 };
+
+/* The colours of a role at a colour depth (256 or 8): xterm colour numbers, -1 for the
+ * terminal's default, and the attributes; the depth 0 gives the attributes alone. Every pair
+ * obeys the rule in contrast.h (test_contrast checks them all). */
+void crt_role_colors(int depth, int role, short *fg, short *bg, attr_t *attr);
+/* The same for a plot colour (0xRRGGBB, with its xterm-256 index or -1): plots are drawn on
+ * the CRT_PANEL background, in a foreground lifted until it reads on it. */
+void crt_plot_colors(int depth, uint32_t rgb, int idx256, short *fg, short *bg, attr_t *attr);
 
 typedef struct crt_opts {
     int no_color; /* NO_COLOR is set (non-empty) */
@@ -48,7 +61,7 @@ typedef struct crt {
     int utf8;
     int started;
     attr_t role[CRT_NROLES];
-    int pair_plot; /* first pair of the plot colours (8 or 256 of them) */
+    unsigned char plot_pair[256]; /* 256 colours: the pair each plot colour is drawn with */
 } crt;
 
 /* Takes the terminal. Returns -1 with err when ncurses cannot start (no terminal, bad TERM). */

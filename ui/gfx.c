@@ -235,7 +235,10 @@ void gfx_text_cells(const crt *c, const canvas *cv, int y, int x, int rows, int 
         for (int k = 0; k < cols; k++) {
             const textgfx_cell *cell = &gr.cells[r * cols + k];
             if (!cell->ch[0]) continue;
-            if (plot && (!strcmp(cell->ch, " ") || !strcmp(cell->ch, "\u2800"))) continue;
+            if (plot && (!strcmp(cell->ch, " ") || !strcmp(cell->ch, "\u2800"))) {
+                crt_put(y + r, x + k, 1, " ", crt_attr(c, CRT_PANEL), 0); /* the plot's paper */
+                continue;
+            }
             if (o.style == TEXTGFX_HALFBLOCK) {
                 int pair = alloc_pair(cell->fg256 >= 0 ? cell->fg256 : -1,
                                       cell->bg256 >= 0 ? cell->bg256 : -1);
@@ -246,7 +249,7 @@ void gfx_text_cells(const crt *c, const canvas *cv, int y, int x, int rows, int 
                 continue;
             }
             attr_t a = cell->fg == TEXTGFX_DEFAULT || !c->colors
-                           ? 0
+                           ? crt_attr(c, plot ? CRT_PANEL : CRT_NORMAL)
                            : crt_plot_attr(c, cell->fg, cell->fg256);
             attron(a);
             mvaddstr(y + r, x + k, cell->ch);

@@ -297,7 +297,7 @@ static void draw_help(tui *t, const tui_screen *s)
             crt_put(r++, x + 2, w - 4, "everywhere:", crt_attr(&t->crt, CRT_DIM), 0);
         for (const tui_key *k = tab; k && k->key && r < y + h - 2; k++) {
             if (!k->name) continue;
-            crt_put(r, x + 3, 14, k->name, crt_attr(&t->crt, CRT_MARKED), 1);
+            crt_put(r, x + 3, 14, k->name, crt_attr(&t->crt, CRT_FIELD), 1);
             crt_put(r, x + 18, w - 20, k->help ? k->help : "", 0, 0);
             r++;
         }

@@ -113,8 +113,12 @@ int tui_plot_draw(tui_plot *p, const crt *c, int y, int x, int h, int w, const c
     for (int r = 0; r < rows; r++) {
         for (int k = 0; k < cols; k++) {
             const textgfx_cell *cell = &p->grid.cells[r * cols + k];
-            if (!strcmp(cell->ch, " ") || !cell->ch[0] || !strcmp(cell->ch, "\u2800")) continue;
-            attr_t a = cell->fg == TEXTGFX_DEFAULT ? 0 : crt_plot_attr(c, cell->fg, cell->fg256);
+            if (!strcmp(cell->ch, " ") || !cell->ch[0] || !strcmp(cell->ch, "\u2800")) {
+                crt_put(y + 1 + r, x + lw + k, 1, " ", crt_attr(c, CRT_PANEL), 0); /* paper */
+                continue;
+            }
+            attr_t a = cell->fg == TEXTGFX_DEFAULT ? crt_attr(c, CRT_PANEL)
+                                                   : crt_plot_attr(c, cell->fg, cell->fg256);
             attron(a);
             mvaddstr(y + 1 + r, x + lw + k, cell->ch);
             attroff(a);
