@@ -283,10 +283,13 @@ static void test_chart(void)
          .name = "val"},
     };
     CHECK(chart_draw(&c, &ch, s, 2, &err) == 0, "%s", err.msg);
-    /* autoscale: x is exactly the data (1..20), y covers the data with a margin */
+    /* autoscale: x is exactly the data (1..20), y reaches from a tick under the data to a tick
+     * over it (0 .. 1.4 by 0.2 for 0.05 .. 1.22) */
     CHECK(ch.x0 == 1 && ch.x1 == 20, "x range %g..%g", ch.x0, ch.x1);
-    CHECK(ch.y0 < 0.05 && ch.y0 > -0.2 && ch.y1 > 1.22 && ch.y1 < 1.4, "y range %g..%g", ch.y0,
-          ch.y1);
+    CHECK(fabs(ch.y0) < 1e-12 && fabs(ch.y1 - 1.4) < 1e-9, "y range %g..%g", ch.y0, ch.y1);
+    CHECK(fabs(ch.yticks[ch.nyticks - 1] - ch.y1) < 1e-9 && fabs(ch.yticks[0] - ch.y0) < 1e-9,
+          "the ends of the y axis are ticks: %g %g", ch.yticks[0], ch.yticks[ch.nyticks - 1]);
+    CHECK(ch.inset >= 1, "markers keep the data off the frame: inset %d", ch.inset);
     CHECK(ch.px > 20 && ch.py > 5 && ch.px + ch.pw <= 400 && ch.py + ch.ph <= 250,
           "plot box %d,%d %dx%d", ch.px, ch.py, ch.pw, ch.ph);
     CHECK(ch.nxticks >= 2 && ch.nyticks >= 2, "ticks %d %d", ch.nxticks, ch.nyticks);
@@ -295,8 +298,8 @@ static void test_chart(void)
     /* first and last points land on the box corners */
     int px, py;
     CHECK(chart_map(&ch, 1, y[0], &px, &py) == 0, "map");
-    CHECK(px == ch.px, "first x at the left edge: %d vs %d", px, ch.px);
-    CHECK(chart_map(&ch, 20, 0, &px, &py) == 0 && px == ch.px + ch.pw - 1, "last x");
+    CHECK(px == ch.px + ch.inset, "first x at the left edge: %d vs %d", px, ch.px);
+    CHECK(chart_map(&ch, 20, 0, &px, &py) == 0 && px == ch.px + ch.pw - 1 - ch.inset, "last x");
     int hit = 0;
     for (int dy = -1; dy <= 1; dy++)
         for (int dx = -1; dx <= 1; dx++) {
@@ -337,7 +340,7 @@ static void test_chart(void)
     float ly[4] = {1.0f, 0.1f, 0.01f, 0.001f};
     chart_series sl = {.y = ly, .n = 4, .color = 0xffffff};
     CHECK(chart_draw(&c, &ch, &sl, 1, &err) == 0, "%s", err.msg);
-    CHECK(ch.y0 < -3 && ch.y1 > 0, "log range %g..%g", ch.y0, ch.y1);
+    CHECK(ch.y0 <= -3 && ch.y1 >= 0, "log range %g..%g", ch.y0, ch.y1);
     int decades = 0;
     for (int i = 0; i < ch.nyticks; i++) {
         double l = log10(ch.yticks[i]);
@@ -367,7 +370,8 @@ static void test_chart(void)
     }
     chart_series ss = {.x = sx, .y = sy, .n = 30, .style = CHART_SCATTER, .radius = 1, .cls = cls};
     CHECK(chart_draw(&c, &ch, &ss, 1, &err) == 0, "%s", err.msg);
-    double ux = (ch.x1 - ch.x0) / ch.pw, uy = (ch.y1 - ch.y0) / ch.ph;
+    double ux = (ch.x1 - ch.x0) / (ch.pw - 1 - 2 * ch.inset),
+           uy = (ch.y1 - ch.y0) / (ch.ph - 1 - 2 * ch.inset);
     CHECK(fabs(ux - uy) / ux < 1e-9, "square: %g vs %g units per pixel", ux, uy);
     for (int k = 0; k < 3; k++)
         CHECK(count_color(&c, chart_class_color(k)) > 30, "class %d colour missing", k);
@@ -408,6 +412,112 @@ static void test_chart(void)
     canvas_free(&c);
 }
 
+/* Tick labels never repeat and the top of the data is labelled: the elbow chart of issue 10
+ * read "3.5e-2, 3.5e-2, 3.4e-2" on a y axis from 0.0319 to 0.0353, stopping under the data. */
+static void test_axes(void)
+{
+    char lab[CHART_MAX_TICKS][16];
+    double v[7] = {0.032, 0.0325, 0.033, 0.0335, 0.034, 0.0345, 0.035};
+    chart_tick_labels(v, 7, 0.0005, lab);
+    CHECK(!strcmp(lab[0], "0.0320") && !strcmp(lab[1], "0.0325") && !strcmp(lab[6], "0.0350"),
+          "labels %s %s %s", lab[0], lab[1], lab[6]);
+    double w[3] = {3.5e-6, 3.55e-6, 3.6e-6};
+    chart_tick_labels(w, 3, 5e-8, lab);
+    CHECK(!strcmp(lab[0], "3.50e-6") && !strcmp(lab[1], "3.55e-6"), "small: %s %s", lab[0], lab[1]);
+    /* a step too coarse for the values still gives distinct labels (more digits) */
+    double u[3] = {1.001, 1.002, 1.003};
+    chart_tick_labels(u, 3, 1, lab);
+    CHECK(strcmp(lab[0], lab[1]) && strcmp(lab[1], lab[2]), "coarse step: %s %s %s", lab[0], lab[1],
+          lab[2]);
+    double d[4] = {0.01, 0.02, 0.05, 0.1};
+    chart_tick_labels(d, 4, 0, lab);
+    CHECK(!strcmp(lab[0], "0.01") && !strcmp(lab[2], "0.05") && !strcmp(lab[3], "0.1"),
+          "uneven: %s %s %s", lab[0], lab[2], lab[3]);
+
+    /* charts over many ranges, linear and log, tall and short: distinct labels, every label
+     * fits the left margin, and a tick at or above the data's top and at or below its bottom */
+    canvas c;
+    canvas_init(&c, 400, 250, NULL);
+    ae_err err;
+    const double los[] = {0.0319, 1e-5, 0.2, -3, 1234.5, 0.9, 2e-3, 47};
+    const double spans[] = {0.0034, 3e-7, 0.0007, 0.01, 2.5, 80, 0.4, 1e6};
+    int checked = 0;
+    for (int li = 0; li < 8; li++)
+        for (int lg = 0; lg < 2; lg++)
+            for (int hh = 40; hh <= 250; hh += 70) {
+                double lo = los[li], hi = lo + spans[li];
+                if (lg && lo <= 0) continue;
+                float y[5];
+                for (int i = 0; i < 5; i++) y[i] = (float)(lo + (hi - lo) * i * i / 16.0);
+                chart ch;
+                chart_init(&ch, 0, 0, 400, hh);
+                ch.log_y = lg;
+                ch.labels = hh > 60;
+                chart_series sr = {.y = y, .n = 5, .color = 0xffffff};
+                if (chart_draw(&c, &ch, &sr, 1, &err)) continue;
+                checked++;
+                for (int i = 0; i < ch.nyticks; i++)
+                    for (int j = i + 1; j < ch.nyticks; j++)
+                        CHECK(strcmp(ch.ylabels[i], ch.ylabels[j]),
+                              "%g..%g log %d: labels %d and %d both '%s'", lo, hi, lg, i, j,
+                              ch.ylabels[i]);
+                double top = ch.yticks[ch.nyticks - 1], bot = ch.yticks[0];
+                CHECK(ch.nyticks >= 2 && top >= y[4] - 1e-6 * fabs(y[4]) &&
+                          bot <= y[0] + 1e-6 * fabs(y[0]),
+                      "%g..%g log %d h %d: ticks %g..%g (n %d) do not hold the data %g..%g", lo, hi,
+                      lg, hh, bot, top, ch.nyticks, y[0], y[4]);
+                if (ch.labels)
+                    for (int i = 0; i < ch.nyticks; i++)
+                        CHECK(canvas_text_width(ch.ylabels[i], 1) < ch.px - ch.x,
+                              "label '%s' wider than the margin", ch.ylabels[i]);
+            }
+    CHECK(checked >= 40, "only %d charts drawn", checked);
+
+    /* the elbow: log2 x axis with ticks 8 16 32 64 evenly spaced, dots at the points, a spread */
+    float lx[4] = {8, 16, 32, 64}, ly[4] = {0.05f, 0.04f, 0.035f, 0.033f};
+    float slo[4] = {0.05f, 0.038f, 0.035f, 0.033f}, shi[4] = {0.05f, 0.043f, 0.035f, 0.033f};
+    chart ch;
+    chart_init(&ch, 0, 0, 400, 250);
+    ch.log2_x = 1;
+    ch.x_label = "latent";
+    chart_series es = {.x = lx,
+                       .y = ly,
+                       .n = 4,
+                       .color = 0xff8000,
+                       .style = CHART_LINE | CHART_MARKERS,
+                       .lo = slo,
+                       .hi = shi};
+    CHECK(chart_draw(&c, &ch, &es, 1, &err) == 0, "%s", err.msg);
+    CHECK(ch.nxticks == 4 && ch.xticks[0] == 8 && ch.xticks[3] == 64, "log2 ticks: %d from %g",
+          ch.nxticks, ch.xticks[0]);
+    CHECK(!strcmp(ch.xlabels[0], "8") && !strcmp(ch.xlabels[1], "16") &&
+              !strcmp(ch.xlabels[2], "32") && !strcmp(ch.xlabels[3], "64"),
+          "log2 labels %s %s %s %s", ch.xlabels[0], ch.xlabels[1], ch.xlabels[2], ch.xlabels[3]);
+    int p[4], q;
+    for (int i = 0; i < 4; i++) chart_map(&ch, lx[i], ly[i], &p[i], &q);
+    CHECK(abs((p[1] - p[0]) - (p[3] - p[2])) <= 1 && p[1] - p[0] > 40, "octaves spaced %d %d %d",
+          p[0], p[1], p[2]);
+    CHECK(p[0] > ch.px + 10 && p[3] < ch.px + ch.pw - 10, "end points clear of the frame");
+    double back, dummy;
+    chart_unmap(&ch, p[2], q, &back, &dummy);
+    CHECK(fabs(back - 32) < 1, "unmap on log2: %g", back);
+    int px, py, dot = 0;
+    chart_map(&ch, 32, 0.035, &px, &py);
+    for (int yy = py - 1; yy <= py + 1; yy++)
+        for (int xx = px - 1; xx <= px + 1; xx++) dot += canvas_get(&c, xx, yy) == 0xff8000;
+    CHECK(dot == 9, "a filled marker at the point (%d of 9 pixels)", dot);
+    int hx, hy, lyp, bar = 0;
+    chart_map(&ch, 16, 0.043, &hx, &hy);
+    chart_map(&ch, 16, 0.038, &hx, &lyp);
+    for (int yy = hy; yy <= lyp; yy++) bar += canvas_get(&c, hx, yy) == 0xff8000;
+    CHECK(bar >= lyp - hy, "the spread's bar from %d to %d (%d pixels)", hy, lyp, bar);
+    CHECK(ch.yticks[ch.nyticks - 1] >= 0.05, "top tick %g under the data's 0.05",
+          ch.yticks[ch.nyticks - 1]);
+    /* x <= 0 has no place on a log2 axis */
+    CHECK(chart_map(&ch, 0, 0.04, &px, &py) == -1, "0 mapped on a log2 axis");
+    canvas_free(&c);
+}
+
 int main(void)
 {
     test_primitives();
@@ -416,5 +526,6 @@ int main(void)
     test_ticks();
     test_legend();
     test_chart();
+    test_axes();
     return test_done();
 }

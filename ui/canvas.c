@@ -368,31 +368,38 @@ char *canvas_format_tick(double v, double step, char *out, size_t outlen)
         snprintf(out, outlen, "0");
         return out;
     }
-    if (step <= 0) step = a;
-    if (a >= 1e5 || a < 1e-3 || step < 1e-3) {
-        /* scientific, exponent without padding: 1e-3, 2.5e+6 -> 2.5e6 */
-        char tmp[32];
-        double mant = v / pow(10, floor(log10(a)));
-        int digits = fabs(mant - round(mant)) < 1e-6 ? 0 : 1;
-        snprintf(tmp, sizeof tmp, "%.*e", digits, v);
-        char *e = strchr(tmp, 'e');
-        if (e) {
-            char sign = e[1];
-            char *d = e + 2;
-            while (*d == '0' && d[1]) d++;
-            snprintf(out, outlen, "%.*se%s%s", (int)(e - tmp), tmp, sign == '-' ? "-" : "", d);
-        } else {
-            snprintf(out, outlen, "%s", tmp);
-        }
+    if (!(step > 0) || !isfinite(step)) {
+        /* the value's own last digit: 16 -> 1, 0.25 -> 0.01, 5e-4 -> 1e-4 */
+        step = pow(10, floor(log10(a)));
+        for (int i = 0; i < 12 && fabs(a / step - round(a / step)) > 1e-6 * (a / step); i++)
+            step /= 10;
+    }
+    /* the step's decade k and whether its mantissa needs a digit more (2.5e-3) */
+    int k = (int)floor(log10(step) + 1e-9);
+    double sm = step / pow(10, k);
+    int frac = fabs(sm - round(sm)) > 1e-6;
+    int dec = (k < 0 ? -k : 0) + frac;
+    if (a < 1e5 && a >= 1e-3 && dec <= 4) {
+        snprintf(out, outlen, "%.*f", dec, v);
         return out;
     }
-    int dec = 0;
-    double s = step;
-    while (dec < 6 && fabs(s - round(s)) > 1e-6 * (s > 1 ? s : 1)) {
-        s *= 10;
-        dec++;
+    /* scientific with as many mantissa digits as the step needs; exponent without padding
+     * or '+': 1e-4, 2.5e6, 3.55e-2 */
+    int e = (int)floor(log10(a) + 1e-9);
+    int digits = e - k + frac;
+    if (digits < 0) digits = 0;
+    if (digits > 9) digits = 9;
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%.*e", digits, v);
+    char *ep = strchr(tmp, 'e');
+    if (ep) {
+        char sign = ep[1];
+        char *d = ep + 2;
+        while (*d == '0' && d[1]) d++;
+        snprintf(out, outlen, "%.*se%s%s", (int)(ep - tmp), tmp, sign == '-' ? "-" : "", d);
+    } else {
+        snprintf(out, outlen, "%s", tmp);
     }
-    snprintf(out, outlen, "%.*f", dec, v);
     return out;
 }
 

@@ -92,8 +92,10 @@ const uint8_t *canvas_glyph(int ch);
  * times a power of ten). Writes up to cap ticks inside [lo, hi] into ticks, the step into
  * *step (may be NULL) and returns the number written. lo == hi or non-finite input gives 0. */
 int canvas_nice_ticks(double lo, double hi, int max_ticks, double *ticks, int cap, double *step);
-/* Formats a tick value compactly for a label, given the step between ticks
- * ("0.25", "1e-03", "1200", "1.5k"). Returns out. */
+/* Formats a tick value for a label with the digits the step between ticks needs (step <= 0:
+ * the value's own last digit, for unevenly spaced ticks): fixed point from 1e-3 to 1e5 with
+ * up to 4 decimals ("0.25", "0.0325", "1200"), else scientific ("1e-4", "3.55e-6", "2.5e6").
+ * Returns out. */
 char *canvas_format_tick(double v, double step, char *out, size_t outlen);
 
 /* Axes for the plot box (x, y, w, h): a frame on the left and bottom edges, ticks outside

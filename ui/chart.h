@@ -18,7 +18,7 @@
 enum {
     CHART_LINE = 1,    /* connect the points */
     CHART_SCATTER = 2, /* a dot at each point (class colours when `cls` is given) */
-    CHART_MARKERS = 4, /* a small square at each point (per-epoch values on a curve) */
+    CHART_MARKERS = 4, /* a filled dot at each point, sized to the chart (per-epoch values) */
     CHART_FAINT = 8,   /* blended towards the background (per-batch loss, older runs) */
     CHART_BOLD = 16,   /* two pixels wide */
 };
@@ -30,8 +30,9 @@ typedef struct chart_series {
     double x0, x_step;        /* when x is NULL: x[i] = x0 + i * x_step (x_step 0 means 1) */
     canvas_color color;       /* line colour, or the dot colour when cls is NULL */
     int style;                /* CHART_* flags; 0 means CHART_LINE */
-    int radius;               /* scatter dot radius, 0 = one pixel; markers use radius + 1 */
+    int radius;               /* scatter dot radius, 0 = one pixel; markers at least radius + 1 */
     const unsigned char *cls; /* scatter: class index per point (colour chart_class_color) */
+    const float *lo, *hi;     /* NULL, or a bar from lo[i] to hi[i] at each point (a spread) */
     const char *name;         /* legend entry; NULL keeps the series out of the legend */
 } chart_series;
 
@@ -42,6 +43,7 @@ typedef struct chart {
     int x, y, w, h; /* the area of the canvas the chart owns */
     const char *title, *x_label, *y_label;
     int log_y;            /* log10 y axis; values <= 0 are skipped */
+    int log2_x;           /* log2 x axis, ticks at powers of two (8 16 32 64); x <= 0 skipped */
     int fixed_x, fixed_y; /* use xmin..xmax / ymin..ymax as given */
     int x_int;            /* x ticks on whole numbers only (epochs) */
     double xmin, xmax, ymin, ymax;
@@ -52,16 +54,23 @@ typedef struct chart {
     int legend;                     /* 0 none, 1 top right, 2 top left, 3 bottom right */
     const char *const *class_names; /* legend for class-coloured scatter series */
     int n_classes;
-    int grid; /* dashed grid lines at the ticks */
+    int grid;   /* dashed grid lines at the ticks */
+    int marker; /* CHART_MARKERS dot radius in pixels; 0: from the chart's height */
     canvas_color bg, fg, grid_color, best_color;
     /* results of chart_draw */
     int px, py, pw, ph;    /* the plot box in canvas pixels */
-    double x0, x1, y0, y1; /* the data ranges shown (y in log10 when log_y) */
-    double xticks[CHART_MAX_TICKS], yticks[CHART_MAX_TICKS]; /* data values (y not logged) */
+    int inset;             /* data ends this far inside the box (markers stay in it) */
+    double x0, x1, y0, y1; /* the ranges shown (x in log2 when log2_x, y in log10 when log_y) */
+    double xticks[CHART_MAX_TICKS], yticks[CHART_MAX_TICKS]; /* data values (not logged) */
     int nxticks, nyticks;
+    char xlabels[CHART_MAX_TICKS][16], ylabels[CHART_MAX_TICKS][16]; /* distinct tick labels */
 } chart;
 
-/* Defaults: the whole area, dark background, labels and grid on, legend top right. */
+/* Axes: the y range (unless fixed_y or square) is widened to the ticks just below and above the
+ * data, so the top of the data always has a labelled tick at or above it; tick labels are
+ * formatted with as many digits as it takes for no two to be equal.
+ *
+ * Defaults: the whole area, dark background, labels and grid on, legend top right. */
 void chart_init(chart *ch, int x, int y, int w, int h);
 
 /* Clears the chart's area to ch->bg and draws everything. Returns -1 with err when the area
@@ -77,6 +86,11 @@ void chart_unmap(const chart *ch, int px, int py, double *x, double *y);
 
 /* The index of the point of series s nearest to pixel (px, py), or -1 when none is finite. */
 int chart_nearest(const chart *ch, const chart_series *s, int px, int py);
+
+/* Labels for ticks vals[0..n-1] that are `step` apart (0: unevenly spaced, e.g. log decades):
+ * each as short as the step allows, with more digits for all of them while any two would read
+ * the same ("0.0350 0.0355", never "3.5e-2 3.5e-2"). n <= CHART_MAX_TICKS. */
+void chart_tick_labels(const double *vals, int n, double step, char (*out)[16]);
 
 /* The class palette: 12 colours that stay apart on a dark background; i wraps around. */
 enum { CHART_N_CLASS_COLORS = 12 };

@@ -25,9 +25,8 @@ static int sixel_draw(void *ctx, tui_plot *p, const chart_series *s, int ns, int
                       int cols)
 {
     (void)ctx;
-    const int lw = 8;
     ae_err err;
-    canvas *cv = gfx_canvas(p->g, p->slot, y, x - lw, rows + 1, cols + lw, 1, &err);
+    canvas *cv = gfx_canvas(p->g, p->slot, y, x, rows, cols, 1, &err);
     if (!cv) return -1;
     chart ch = p->ch;
     ch.x = 0, ch.y = 0, ch.w = cv->w, ch.h = cv->h;
@@ -37,8 +36,8 @@ static int sixel_draw(void *ctx, tui_plot *p, const chart_series *s, int ns, int
     ch.fg = 0xa0a0a0;
     ch.legend = 0; /* the legend is the text title row above */
     ch.title = NULL;
+    ch.marker = 0;
     ch.x_label = p->x_label;
-    p->x_label = NULL;
     if (chart_draw(cv, &ch, s, ns, &err)) return -1;
     gfx_show(p->g, p->slot);
     return 0;
@@ -68,22 +67,10 @@ static void draw_legend(const crt *c, int y, int x, int w, const char *title, co
     }
 }
 
-int tui_plot_draw(tui_plot *p, const crt *c, int y, int x, int h, int w, const char *title,
-                  const chart_series *s, int ns, const tui_legend *leg, int nleg, ae_err *err)
+/* The braille chart for a plot area of rows x cols cells. */
+static int braille_chart(tui_plot *p, int rows, int cols, int log_y, int log2_x, int has_best,
+                         double best_x, const chart_series *s, int ns, ae_err *err)
 {
-    int log_y = p->log_y, has_best = p->has_best;
-    double best_x = p->best_x;
-    p->log_y = p->has_best = 0;
-    if (h < 1 || w < 1) return 0;
-    /* clear the rectangle */
-    for (int r = 0; r < h; r++) {
-        move(y + r, x);
-        for (int k = 0; k < w; k++) addch(' ');
-    }
-    draw_legend(c, y, x, w, title, leg, nleg);
-    const int lw = 8; /* y tick labels */
-    int rows = h - 2, cols = w - lw;
-    if (rows < 3 || cols < 10) return 0;
     int pw = cols * 2, ph = rows * 4;
     if (p->cv.w != pw || p->cv.h != ph) {
         if (canvas_resize(&p->cv, pw, ph, err)) return -1;
@@ -97,12 +84,53 @@ int tui_plot_draw(tui_plot *p, const crt *c, int y, int x, int h, int w, const c
     p->ch.best_color = TUI_COL_BEST;
     p->ch.x_int = 1;
     p->ch.log_y = log_y;
+    p->ch.log2_x = log2_x;
     p->ch.has_best = has_best;
     p->ch.best_x = best_x;
-    if (chart_draw(&p->cv, &p->ch, s, ns, err)) return -1;
-    if (p->backend.draw &&
-        p->backend.draw(p->backend.ctx, p, s, ns, y + 1, x + lw, rows, cols) == 0)
+    return chart_draw(&p->cv, &p->ch, s, ns, err);
+}
+
+static int widest_label(const chart *ch)
+{
+    int lw = 0;
+    for (int i = 0; i < ch->nyticks; i++)
+        if ((int)strlen(ch->ylabels[i]) > lw) lw = (int)strlen(ch->ylabels[i]);
+    return lw;
+}
+
+int tui_plot_draw(tui_plot *p, const crt *c, int y, int x, int h, int w, const char *title,
+                  const chart_series *s, int ns, const tui_legend *leg, int nleg, ae_err *err)
+{
+    int log_y = p->log_y, log2_x = p->log2_x, has_best = p->has_best;
+    double best_x = p->best_x;
+    const char *x_label = p->x_label;
+    p->log_y = p->log2_x = p->has_best = 0;
+    p->x_label = NULL;
+    if (h < 1 || w < 1) return 0;
+    for (int r = 0; r < h; r++) { /* clear the rectangle */
+        move(y + r, x);
+        for (int k = 0; k < w; k++) addch(' ');
+    }
+    draw_legend(c, y, x, w, title, leg, nleg);
+    /* the y labels' column is as wide as its widest label plus a space: lay out with a narrow
+     * guess, then again when the labels came out wider */
+    int lw = 3, rows = h - 2;
+    for (int pass = 0; pass < 2; pass++) {
+        int cols = w - lw;
+        if (rows < 3 || cols < 10) return 0;
+        if (braille_chart(p, rows, cols, log_y, log2_x, has_best, best_x, s, ns, err)) return -1;
+        int need = widest_label(&p->ch) + 1;
+        if (need <= lw) break;
+        lw = need; /* the y ticks depend on the height only: one more pass is enough */
+    }
+    int cols = w - lw, pw = cols * 2, ph = rows * 4;
+    if (cols < 10) return 0;
+    p->x_label = x_label;
+    if (p->backend.draw && p->backend.draw(p->backend.ctx, p, s, ns, y + 1, x, rows + 1, w) == 0) {
+        p->x_label = NULL;
         return 0;
+    }
+    p->x_label = NULL;
     textgfx_opts o = {.style = p->ascii ? TEXTGFX_ASCII : TEXTGFX_BRAILLE,
                       .colors = TEXTGFX_COLOR_256,
                       .plot = 1,
@@ -126,39 +154,34 @@ int tui_plot_draw(tui_plot *p, const crt *c, int y, int x, int h, int w, const c
     }
     /* tick labels: y on the left at the tick's row, x under the plot */
     attr_t ax = crt_attr(c, CRT_AXIS);
-    double ystep = p->ch.nyticks > 1 ? fabs(p->ch.yticks[1] - p->ch.yticks[0]) : 0;
     int last_row = -2;
-    for (int i = 0; i < p->ch.nyticks; i++) {
+    for (int i = p->ch.nyticks - 1; i >= 0; i--) { /* from the top: the top label wins a row */
         int px, py;
         if (chart_map(&p->ch, p->ch.x0, p->ch.yticks[i], &px, &py)) continue;
         int r = py / 4;
         if (r < 0 || r >= rows || r == last_row) continue;
         last_row = r;
-        char lab[16];
-        canvas_format_tick(p->ch.yticks[i], ystep > 0 ? ystep : fabs(p->ch.yticks[i]) + 1e-9, lab,
-                           sizeof lab);
         char pad[24];
-        snprintf(pad, sizeof pad, "%*s ", lw - 1, lab);
+        snprintf(pad, sizeof pad, "%*s ", lw - 1, p->ch.ylabels[i]);
         crt_put(y + 1 + r, x, lw, pad, ax, 0);
     }
-    double xstep = p->ch.nxticks > 1 ? fabs(p->ch.xticks[1] - p->ch.xticks[0]) : 1;
     int next_free = 0;
     for (int i = 0; i < p->ch.nxticks; i++) {
         int px, py;
         double ybase = p->ch.log_y ? pow(10, p->ch.y0) : p->ch.y0; /* y0 is logged */
         if (chart_map(&p->ch, p->ch.xticks[i], ybase, &px, &py)) continue;
-        char lab[16];
-        canvas_format_tick(p->ch.xticks[i], xstep, lab, sizeof lab);
-        int col = px / 2 - (int)strlen(lab) / 2;
-        if (col < next_free || col + (int)strlen(lab) > cols) continue;
+        const char *lab = p->ch.xlabels[i];
+        int len = (int)strlen(lab), col = px / 2 - len / 2;
+        if (col < 0) col = 0;
+        if (col + len > cols) col = cols - len;
+        if (col < next_free) continue;
         crt_put(y + h - 1, x + lw + col, cols - col, lab, ax, 0);
-        next_free = col + (int)strlen(lab) + 1;
+        next_free = col + len + 1;
     }
-    if (p->x_label && next_free + (int)strlen(p->x_label) + 2 < cols) {
-        int lx = cols - (int)strlen(p->x_label);
+    if (x_label && next_free + (int)strlen(x_label) + 2 < cols) {
+        int lx = cols - (int)strlen(x_label);
         if (lx > next_free)
-            crt_put(y + h - 1, x + lw + lx, cols - lx, p->x_label, crt_attr(c, CRT_DIM), 0);
+            crt_put(y + h - 1, x + lw + lx, cols - lx, x_label, crt_attr(c, CRT_DIM), 0);
     }
-    p->x_label = NULL;
     return 0;
 }

@@ -21,8 +21,8 @@ typedef struct tui_plot tui_plot;
 
 typedef struct tui_plot_backend {
     void *ctx;
-    /* Draws the chart into the cell rectangle (y, x, rows, cols); returns 0 when it did, -1 to
-     * fall back to braille. */
+    /* Draws the chart into the cell rectangle (y, x, rows, cols): the plot, its tick labels and
+     * the x ticks' row under it; returns 0 when it did, -1 to fall back to braille. */
     int (*draw)(void *ctx, tui_plot *p, const chart_series *s, int ns, int y, int x, int rows,
                 int cols);
 } tui_plot_backend;
@@ -37,7 +37,7 @@ struct tui_plot {
     gfx *g;                   /* tui_plot_use_gfx: the sixel back end's compositor ... */
     int slot;                 /* ... and picture slot */
     /* the chart settings a screen may set before drawing (reset by tui_plot_draw) */
-    int log_y, has_best;
+    int log_y, log2_x, has_best;
     double best_x;
     const char *x_label;
 };
@@ -52,8 +52,9 @@ void tui_plot_init(tui_plot *p, const crt *c);
  * in picture slot `slot` of g, covering the plot and its tick labels; else braille stays. */
 void tui_plot_use_gfx(tui_plot *p, gfx *g, int slot);
 void tui_plot_free(tui_plot *p);
-/* Draws title + legend on the first row, y ticks on the left, x ticks on the last row and
- * the curves in between. Too small a rectangle draws only the title. */
+/* Draws title + legend on the first row, y ticks on the left (as wide as their labels), x
+ * ticks on the last row and the curves in between. Too small a rectangle draws only the
+ * title. */
 int tui_plot_draw(tui_plot *p, const crt *c, int y, int x, int h, int w, const char *title,
                   const chart_series *s, int ns, const tui_legend *leg, int nleg, ae_err *err);
 
