@@ -103,12 +103,11 @@ static void push(channel *ch, ev *e)
     channel_wake(ch);
 }
 
-void channel_loading(channel *ch, const tui_form *form, int64_t parent, int queued)
+void channel_loading(channel *ch, const tui_form *form, int64_t parent)
 {
     ev e = {.type = EV_LOADING};
     e.start.form = *form;
     e.start.parent = parent;
-    e.start.queued = queued;
     push(ch, &e);
 }
 
@@ -169,7 +168,6 @@ static void apply(const ev *e, tui_live *l, tui_live *prev, double now)
         l->active = 1;
         l->form = e->start.form;
         l->parent = e->start.parent;
-        l->queued = e->start.queued;
         l->t_start = now;
         snprintf(l->status, sizeof l->status, "loading");
         break;
@@ -183,7 +181,6 @@ static void apply(const ev *e, tui_live *l, tui_live *prev, double now)
         l->params = e->start.params;
         l->input_dim = e->start.input_dim;
         l->nbatches = e->start.nbatches;
-        l->queued = e->start.queued;
         l->t_start = l->t_epoch = now;
         snprintf(l->status, sizeof l->status, "running");
         break;

@@ -34,10 +34,10 @@ typedef struct channel_start_info {
     int64_t run, parent;
     char dataset[32];
     long params;
-    int input_dim, nbatches, queued;
+    int input_dim, nbatches;
 } channel_start_info;
 
-void channel_loading(channel *ch, const tui_form *form, int64_t parent, int queued);
+void channel_loading(channel *ch, const tui_form *form, int64_t parent);
 void channel_started(channel *ch, const channel_start_info *info);
 void channel_batch(channel *ch, int epoch, int batch, int nbatches, float loss, double running);
 void channel_epoch(channel *ch, const tui_epoch_pt *e);

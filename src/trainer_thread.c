@@ -1,9 +1,9 @@
 /* trainer_thread.c: the TUI's trainer thread (see trainer_thread.h).
  *
- * For each queued form: open the store (this thread's own handle), chain the checkpoint
- * writer, the recorder and an observer that forwards to the event channel, run, tag sweep
- * runs "sweep", close the store, then report the end (after the store is written, so the UI
- * re-reads a finished run).
+ * For the form: open the store (this thread's own handle), chain the checkpoint writer, the
+ * recorder and an observer that forwards to the event channel, run, tag the run with the
+ * form's tag ("sweep"), close the store, then report the end (after the store is written, so
+ * the UI re-reads a finished run).
  *
  * Pictures (issue 5): the forwarding observer loads the run's test split once (on_start) and
  * at every epoch end runs its first samples through the trainer's net on workspace 0 (free
@@ -24,7 +24,6 @@ typedef struct fwd {
     train_record *rec;
     const tui_form *form;
     int64_t parent;
-    int queued;
     dataset test; /* the run's test split, for the pictures (n == 0: none) */
     char model[24];
 } fwd;
@@ -37,8 +36,7 @@ static int f_start(void *ctx, const train_info *info, ae_err *err)
                             .parent = f->parent,
                             .params = info->params,
                             .input_dim = info->input_dim,
-                            .nbatches = info->nbatches,
-                            .queued = f->queued};
+                            .nbatches = info->nbatches};
     snprintf(s.dataset, sizeof s.dataset, "%s", info->dataset ? info->dataset : "");
     snprintf(s.form.dataset, sizeof s.form.dataset, "%s", s.dataset);
     channel_started(f->ch, &s);
@@ -99,11 +97,11 @@ int tthread_config(const tui_form *f, const char *data_dir, train_config *cfg, a
     return train_config_check(cfg, err);
 }
 
-static void run_one(tthread *t, const tui_form *form, int queued, int sweep)
+static void run_one(tthread *t, const tui_form *form)
 {
     ae_err err = {""};
     train_config cfg;
-    channel_loading(t->ch, form, t->parent, queued);
+    channel_loading(t->ch, form, t->parent);
     if (tthread_config(form, t->data_dir, &cfg, &err)) {
         channel_ended(t->ch, 0, "failed", err.msg);
         return;
@@ -124,7 +122,7 @@ static void run_one(tthread *t, const tui_form *form, int queued, int sweep)
         channel_ended(t->ch, 0, "failed", err.msg);
         return;
     }
-    fwd f = {.ch = t->ch, .rec = &rec, .form = form, .parent = t->parent, .queued = queued};
+    fwd f = {.ch = t->ch, .rec = &rec, .form = form, .parent = t->parent};
     train_observer obs_ch = {&f, f_start, f_batch, f_epoch, NULL};
     train_observer recorder = train_record_observer(&rec, &obs_ch);
     train_ckpt ck;
@@ -134,7 +132,7 @@ static void run_one(tthread *t, const tui_form *form, int queued, int sweep)
     int rc = train_run(&cfg, &obs, &t->ctl, &res, &err);
     ds_free(&f.test);
     int64_t run = train_record_run(&rec);
-    if (run && sweep) store_tag_add(st, run, "sweep", NULL);
+    if (run && form->tag[0]) store_tag_add(st, run, form->tag, NULL);
     char msg[512];
     if (rc)
         snprintf(msg, sizeof msg, "%s", err.msg);
@@ -154,11 +152,7 @@ static void run_one(tthread *t, const tui_form *form, int queued, int sweep)
 static void *thread_main(void *arg)
 {
     tthread *t = arg;
-    for (int i = 0; i < t->nforms && !atomic_load(&t->cancel); i++) {
-        atomic_store(&t->ctl.stop, 0);
-        atomic_store(&t->ctl.pause, 0);
-        run_one(t, &t->forms[i], t->nforms - 1 - i, t->nforms > 1);
-    }
+    run_one(t, &t->form);
     atomic_store(&t->busy, 0);
     channel_wake(t->ch);
     return NULL;
@@ -168,7 +162,6 @@ void tthread_init(tthread *t, channel *ch, const char *db_path, const char *data
 {
     memset(t, 0, sizeof *t);
     atomic_init(&t->busy, 0);
-    atomic_init(&t->cancel, 0);
     atomic_init(&t->ctl.stop, 0);
     atomic_init(&t->ctl.pause, 0);
     t->ch = ch;
@@ -176,19 +169,16 @@ void tthread_init(tthread *t, channel *ch, const char *db_path, const char *data
     snprintf(t->data_dir, sizeof t->data_dir, "%s", data_dir ? data_dir : "");
 }
 
-int tthread_start(tthread *t, const tui_form *forms, int n, int64_t parent, ae_err *err)
+int tthread_start(tthread *t, const tui_form *form, int64_t parent, ae_err *err)
 {
     if (atomic_load(&t->busy)) return ae_fail(err, "a run is in progress");
-    if (n < 1 || n > TTHREAD_MAX_QUEUE)
-        return ae_fail(err, "1 to %d runs at a time", TTHREAD_MAX_QUEUE);
     train_config cfg;
-    for (int i = 0; i < n; i++)
-        if (tthread_config(&forms[i], t->data_dir, &cfg, err)) return -1;
+    if (tthread_config(form, t->data_dir, &cfg, err)) return -1;
     tthread_join(t);
-    memcpy(t->forms, forms, (size_t)n * sizeof *forms);
-    t->nforms = n;
+    t->form = *form;
     t->parent = parent;
-    atomic_store(&t->cancel, 0);
+    atomic_store(&t->ctl.stop, 0);
+    atomic_store(&t->ctl.pause, 0);
     atomic_store(&t->busy, 1);
     if (pthread_create(&t->th, NULL, thread_main, t)) {
         atomic_store(&t->busy, 0);
@@ -205,7 +195,6 @@ void tthread_pause(tthread *t, int on)
 
 void tthread_stop(tthread *t)
 {
-    atomic_store(&t->cancel, 1);
     atomic_store(&t->ctl.stop, 1);
     atomic_store(&t->ctl.pause, 0);
 }

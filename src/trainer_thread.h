@@ -1,9 +1,10 @@
-/* trainer_thread.h: the TUI's trainer thread: runs train_run for one form, or for a queue of
- * them (a latent sweep), one after another, recording each run in the store through its own
- * store handle (train_record) and telling the UI through the event channel.
+/* trainer_thread.h: the TUI's trainer thread: runs train_run for one form, recording the run
+ * in the store through its own store handle (train_record, tagged with the form's tag) and
+ * telling the UI through the event channel. Runs waiting their turn (a latent sweep) are the
+ * UI's queue (ui/run_queue.h), which starts the next one here when this one has ended.
  *
  * Commands are train_control's atomics: pause and resume between batches; stop ends the
- * current run as "stopped" (its epochs kept) and drops the rest of the queue. tthread_join
+ * run as "stopped" (its epochs kept). tthread_join
  * returns once the thread has finished its store writes and closed its handle, so a SIGHUP can
  * stop, join and exit without losing the run.
  *
@@ -20,24 +21,21 @@
 #include "channel.h"
 #include "trainer.h"
 
-enum { TTHREAD_MAX_QUEUE = 16 };
-
 typedef struct tthread {
     pthread_t th;
     int has_thread;
-    atomic_int busy, cancel;
+    atomic_int busy;
     train_control ctl;
     channel *ch;
     char db_path[4096], data_dir[1024];
-    tui_form forms[TTHREAD_MAX_QUEUE];
-    int nforms;
+    tui_form form;
     int64_t parent;
 } tthread;
 
 void tthread_init(tthread *t, channel *ch, const char *db_path, const char *data_dir);
-/* Starts the thread on forms[0..n-1] (each recorded with `parent` as its parent, 0: none).
- * -1 with err when a run is in progress or the thread cannot start. */
-int tthread_start(tthread *t, const tui_form *forms, int n, int64_t parent, ae_err *err);
+/* Starts the thread on the form (recorded with `parent` as its parent, 0: none). -1 with err
+ * when a run is in progress, the form is bad or the thread cannot start. */
+int tthread_start(tthread *t, const tui_form *form, int64_t parent, ae_err *err);
 void tthread_pause(tthread *t, int on);
 void tthread_stop(tthread *t);
 int tthread_busy(tthread *t);

@@ -82,10 +82,10 @@ static int a_signals(void *ctx)
     return s;
 }
 
-static int a_start(void *ctx, const tui_form *forms, int n, int64_t parent, ae_err *err)
+static int a_start(void *ctx, const tui_form *form, int64_t parent, ae_err *err)
 {
     app_ctx *a = ctx;
-    return tthread_start(&a->tt, forms, n, parent, err);
+    return tthread_start(&a->tt, form, parent, err);
 }
 
 static void a_pause(void *ctx, int on)

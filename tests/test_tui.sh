@@ -33,7 +33,7 @@ expect "sines +\(synthetic" 3 "datasets found"
 expect "graphics +blocks" 3 "graphics mode"
 keys 2; expect "Form \(Enter edits" 3 "train screen"
 keys 3; expect "sort: id" 3 "runs screen"
-keys 4; expect "best CNN vs best LSTM" 3 "compare screen"
+keys 4; expect "Best CNN and best LSTM" 3 "compare screen"
 keys 5; expect "Latent space" 3 "latent slot"
 keys 6; expect "Reconstructions" 3 "reconstructions slot"
 keys 7; expect "Total params|params" 3 "model summary"
@@ -95,7 +95,7 @@ expect "3 of 3 runs" 3 "filters cleared"
 # mark two runs, Compare overlays them
 keys g Space Space 4
 expect "Test loss" 3 "compare overlay"
-expect "#[0-9]+ lstm/" 3 "overlay legend"
+expect "━ #[0-9]+ +lstm +sines" 3 "the marked runs' table, a swatch of their curve's colour first"
 # Enter opens a run's page, Esc returns
 keys 3 g Enter
 expect "hyperparameters" 3 "run page"

@@ -32,6 +32,7 @@ enum {
     T_STOP,
     T_FRESH,
     T_DEFAULTS,
+    T_CANCEL_QUEUE,
 };
 
 static const tui_key train_keys[] = {
@@ -53,7 +54,9 @@ static const tui_key train_keys[] = {
     {'s', "s", "start a run from the form (the previous run becomes its parent)", T_START,
      ACTION_HINT},
     {'p', "p", "pause / resume", T_PAUSE, ACTION_HINT},
-    {'x', "x", "stop the run (status stopped, epochs kept)", T_STOP, ACTION_HINT},
+    {'x', "x", "stop the run (status stopped, epochs kept); asks whether to drop the queue", T_STOP,
+     ACTION_HINT},
+    {'C', "C", "cancel the queued runs (the one training goes on)", T_CANCEL_QUEUE, 0},
     {'N', "N", "next run without a parent", T_FRESH, 0},
     {'D', "D", "reset the form to the model's defaults", T_DEFAULTS, 0},
     {0, NULL, NULL, 0, 0}};
@@ -246,6 +249,15 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
     snprintf(line, sizeof line, "Run #%lld ", (long long)l->run);
     int used = crt_put(r, x, w, line, ti, 0);
     crt_put(r++, x + used, w - used, state, sa, 0);
+    char q[160]; /* the queue, high up so that it shows at 80x24 too, wrapped: nothing cut */
+    if (tui_queue_text(t, q, sizeof q, 0)) {
+        snprintf(line, sizeof line, "%s; C cancels", q);
+        for (const char *s = line, *next; *s && r < y + h; s = next) {
+            char part[256];
+            snprintf(part, sizeof part, "%.*s", tui_wrap(s, w, &next), s);
+            crt_put(r++, x, w, part, crt_attr(&t->crt, CRT_WARN), 0);
+        }
+    }
     if (l->parent) {
         snprintf(line, sizeof line, "parent #%lld%s", (long long)l->parent,
                  t->parent.nep || t->parent.nbl ? " (grey curves)" : "");
@@ -290,11 +302,6 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
     if (r < y + h && l->best_epoch) {
         snprintf(line, sizeof line, "best epoch %d: test loss %.5g", l->best_epoch, l->best_test);
         crt_put(r++, x, w, line, crt_attr(&t->crt, CRT_GOOD), 0);
-    }
-    if (r < y + h && l->queued) {
-        snprintf(line, sizeof line, "%d more run%s queued (sweep)", l->queued,
-                 l->queued > 1 ? "s" : "");
-        crt_put(r++, x, w, line, crt_attr(&t->crt, CRT_WARN), 0);
     }
 }
 
@@ -455,7 +462,7 @@ static void start(tui *t)
         tui_message(t, "run #%lld is training: x stops it first", (long long)t->live.run);
         return;
     }
-    tui_start_training(t, NULL, 0);
+    tui_start_training(t);
 }
 
 static int edit_key(tui *t, int key)
@@ -520,13 +527,10 @@ static int train_action(tui *t, int action, int key)
         tui_message(t, t->live.paused ? "paused (p resumes)" : "resumed");
         return 1;
     case T_STOP:
-        if (!t->app->busy(t->app->ctx)) {
-            tui_message(t, "nothing is training");
-            return 1;
-        }
-        t->app->stop(t->app->ctx);
-        t->live.stopping = 1;
-        tui_message(t, "stopping after this batch");
+        tui_stop_run(t);
+        return 1;
+    case T_CANCEL_QUEUE:
+        tui_cancel_queue(t);
         return 1;
     case T_FRESH:
         t->form_parent = 0;

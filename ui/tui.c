@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "funcbar.h"
+#include "run_queue.h"
 #include "text.h"
 #include "tui.h"
 
@@ -64,6 +65,34 @@ void tui_ask(tui *t, const char *question, tui_yes_cb yes)
     t->asking = 1;
     snprintf(t->question, sizeof t->question, "%s", question);
     t->yes_cb = yes;
+    t->no_cb = NULL;
+}
+
+void tui_ask_yn(tui *t, const char *question, tui_yes_cb yes, tui_yes_cb no)
+{
+    tui_ask(t, question, yes);
+    t->no_cb = no;
+}
+
+int tui_wrap(const char *s, int w, const char **next)
+{
+    const char *p = s, *space = NULL;
+    int cols = 0;
+    if (w < 1) {
+        *next = s + strlen(s);
+        return 0;
+    }
+    while (*p && cols < w) {
+        if (*p == ' ') space = p;
+        p++;
+        while ((*p & 0xc0) == 0x80) p++; /* one column per character */
+        cols++;
+    }
+    const char *cut = !*p || *p == ' ' ? p : space && space > s ? space : p;
+    const char *n = cut;
+    while (*n == ' ') n++;
+    *next = n;
+    return (int)(cut - s);
 }
 
 void tui_prompt_open(tui *t, const char *prompt, const char *initial, tui_text_cb cb)
@@ -175,36 +204,191 @@ int tui_reload_rows(tui *t, ae_err *err)
     return 0;
 }
 
-void tui_start_training(tui *t, const int *latents, int nlat)
+/* Hands a form to the trainer and shows it as the live run (the previous run's curves stay
+ * drawn behind it). -1 with err when the trainer refuses it. */
+static int begin_run(tui *t, const tui_form *form, int64_t parent, ae_err *err)
 {
-    tui_form forms[16];
-    int n = nlat > 0 ? nlat : 1;
-    if (n > 16) n = 16;
-    for (int i = 0; i < n; i++) {
-        forms[i] = t->form;
-        if (nlat > 0) forms[i].latent = latents[i];
-    }
-    ae_err err;
-    int64_t parent = t->form_parent;
-    if (t->app->start(t->app->ctx, forms, n, parent, &err)) {
-        tui_message(t, "cannot start: %s", err.msg);
-        return;
-    }
-    /* the previous run's curves stay drawn behind the new one's */
+    if (t->app->start(t->app->ctx, form, parent, err)) return -1;
     if (t->live.nep > 0 || t->live.nbl > 0) tui_live_copy_curves(&t->parent, &t->live);
     tui_live_reset(&t->live);
     t->live.active = 1;
-    t->live.form = forms[0];
+    t->live.form = *form;
     t->live.parent = parent;
-    t->live.queued = n - 1;
     t->live.t_start = t->app->now(t->app->ctx);
     snprintf(t->live.status, sizeof t->live.status, "loading");
-    if (n > 1)
-        tui_message(t, "sweep queued: %d runs, latent %d..%d", n, forms[0].latent,
-                    forms[n - 1].latent);
+    return 0;
+}
+
+void tui_start_training(tui *t)
+{
+    tui_form f = t->form;
+    f.tag[0] = 0;
+    ae_err err;
+    if (begin_run(t, &f, t->form_parent, &err)) {
+        tui_message(t, "cannot start: %s", err.msg);
+        return;
+    }
+    tui_message(t, "training %s (latent %d)%s", f.model, f.latent,
+                t->form_parent ? " as a child run" : "");
+}
+
+/* "latent 16, 32, 64" for the forms of a queue. */
+static void latents_text(const run_queue *q, char *out, size_t len)
+{
+    size_t u = (size_t)snprintf(out, len, "latent");
+    for (int i = 0; runq_form(q, i) && u < len; i++)
+        u += (size_t)snprintf(out + u, len - u, "%s %d", i ? "," : "", runq_form(q, i)->latent);
+}
+
+/* "about 12m" / "about 1h05m" / "time unknown" */
+static void about_text(double s, char *out, size_t len)
+{
+    if (!isfinite(s)) {
+        snprintf(out, len, "time unknown");
+        return;
+    }
+    char d[32];
+    tui_fmt_duration(s < 1 ? 1 : s, d, sizeof d);
+    snprintf(out, len, "about %s", d);
+}
+
+int tui_queue_text(tui *t, char *out, size_t len, int latents)
+{
+    int n = runq_count(t->queue);
+    if (len) out[0] = 0;
+    if (!n) return 0;
+    char lat[160], about[48];
+    latents_text(t->queue, lat, sizeof lat);
+    about_text(runq_seconds(t->queue), about, sizeof about);
+    if (latents)
+        snprintf(out, len, "%d queued (%s), %s", n, lat, about);
     else
-        tui_message(t, "training %s (latent %d)%s", forms[0].model, forms[0].latent,
-                    parent ? " as a child run" : "");
+        snprintf(out, len, "%d queued, %s", n, about);
+    return n;
+}
+
+/* The next queued run, when the trainer is idle and no question is open. 1 when one started. */
+static int queue_next(tui *t)
+{
+    if (!runq_count(t->queue) || t->asking || t->quit || t->app->busy(t->app->ctx)) return 0;
+    tui_form f;
+    int64_t parent;
+    runq_take(t->queue, &f, &parent);
+    ae_err err;
+    if (begin_run(t, &f, parent, &err)) {
+        int n = runq_count(t->queue);
+        runq_clear(t->queue);
+        tui_message(t, "queued run (latent %d) cannot start: %s; %d more dropped", f.latent,
+                    err.msg, n);
+        return 0;
+    }
+    return 1; /* the status bar says "+N queued" */
+}
+
+static void sweep_yes(tui *t)
+{
+    int n = runq_count(t->pending);
+    ae_err err;
+    if (runq_move(t->queue, t->pending, &err)) {
+        runq_clear(t->pending);
+        tui_message(t, "%s", err.msg);
+        return;
+    }
+    tui_message(t, "%d runs queued; C cancels them", n);
+}
+
+static void sweep_no(tui *t)
+{
+    runq_clear(t->pending);
+    tui_message(t, "nothing queued");
+}
+
+void tui_queue_sweep(tui *t, const int *latents, int n)
+{
+    if (n < 1) return;
+    if (runq_count(t->queue) + n > RUNQ_MAX) {
+        tui_message(t, "the queue holds %d runs already: C cancels them", runq_count(t->queue));
+        return;
+    }
+    runq_clear(t->pending);
+    tui_form f = t->form;
+    snprintf(f.tag, sizeof f.tag, "sweep");
+    double total = 0;
+    int basis = 0;
+    ae_err err;
+    for (int i = 0; i < n; i++) {
+        f.latent = latents[i];
+        int b;
+        double s = runq_estimate(t->st, &f, &b);
+        total += s;
+        if (b > basis) basis = b;
+        if (runq_add(t->pending, &f, t->form_parent, s, &err)) {
+            tui_message(t, "%s", err.msg);
+            return;
+        }
+    }
+    char m[24], d[32], lat[160], about[48], after[48] = "", q[400];
+    text_visible(f.model, m, sizeof m);
+    text_visible(f.dataset, d, sizeof d);
+    latents_text(t->pending, lat, sizeof lat);
+    about_text(total, about, sizeof about);
+    if (t->app->busy(t->app->ctx))
+        snprintf(after, sizeof after, " after run #%lld", (long long)t->live.run);
+    if (basis)
+        snprintf(q, sizeof q,
+                 "Train %d runs of %s on %s%s, %s, %d epochs of %d samples each: %s in all "
+                 "(from %d finished run%s)?",
+                 n, m, d, after, lat, f.epochs, f.train_n, about, basis, basis > 1 ? "s" : "");
+    else
+        snprintf(q, sizeof q,
+                 "Train %d runs of %s on %s%s, %s, %d epochs of %d samples each? Time unknown: no "
+                 "finished %s run on %s yet.",
+                 n, m, d, after, lat, f.epochs, f.train_n, m, d);
+    tui_ask_yn(t, q, sweep_yes, sweep_no);
+}
+
+static void drop_yes(tui *t)
+{
+    int n = runq_count(t->queue);
+    runq_clear(t->queue);
+    tui_message(t, "dropped the %d queued run%s", n, n > 1 ? "s" : "");
+}
+
+static void drop_no(tui *t)
+{
+    tui_message(t, "the %d queued run%s train next", runq_count(t->queue),
+                runq_count(t->queue) > 1 ? "s" : "");
+}
+
+void tui_stop_run(tui *t)
+{
+    if (!t->app->busy(t->app->ctx)) {
+        tui_message(t, "nothing is training");
+        return;
+    }
+    t->app->stop(t->app->ctx);
+    t->live.stopping = 1;
+    int n = runq_count(t->queue);
+    if (!n) {
+        tui_message(t, "stopping after this batch");
+        return;
+    }
+    char lat[160], q[400];
+    latents_text(t->queue, lat, sizeof lat);
+    snprintf(q, sizeof q,
+             "Run #%lld stops after this batch. Drop the %d queued run%s (%s) too? n trains "
+             "them next.",
+             (long long)t->live.run, n, n > 1 ? "s" : "", lat);
+    tui_ask_yn(t, q, drop_yes, drop_no);
+}
+
+void tui_cancel_queue(tui *t)
+{
+    if (!runq_count(t->queue)) {
+        tui_message(t, "nothing is queued");
+        return;
+    }
+    drop_yes(t);
 }
 
 /* ---- drawing --------------------------------------------------------------------------- */
@@ -266,9 +450,24 @@ static void status_text(tui *t, char *mode, size_t mlen, char *out, size_t len)
     double done = (ep - 1) + (double)l->batch / nb, el = now - l->t_start;
     if (done > 0.02 && !l->paused)
         tui_fmt_duration(el / done * (l->form.epochs - done), eta, sizeof eta);
+    char more[32] = "";
+    if (runq_count(t->queue)) snprintf(more, sizeof more, " +%d queued", runq_count(t->queue));
     snprintf(out, len, "run #%lld %s ep %d/%d batch %d/%d loss %.4g ETA %s%s", (long long)l->run,
-             l->form.model, ep, l->form.epochs, l->batch, nb, l->running, eta,
-             l->queued ? " +queue" : "");
+             l->form.model, ep, l->form.epochs, l->batch, nb, l->running, eta, more);
+}
+
+/* A cleared box with a frame and a title on its top edge (the help, questions). */
+static void draw_box(tui *t, int y, int x, int h, int w, const char *title)
+{
+    attr_t a = crt_attr(&t->crt, CRT_NORMAL) | A_BOLD;
+    tui_clear(y, x, h, w);
+    attron(a);
+    mvhline(y, x, '-', w);
+    mvhline(y + h - 1, x, '-', w);
+    mvvline(y, x, '|', h);
+    mvvline(y, x + w - 1, '|', h);
+    attroff(a);
+    crt_put(y, x + 2, w - 4, title, crt_attr(&t->crt, CRT_TITLE), 0);
 }
 
 static void draw_help(tui *t, const tui_screen *s)
@@ -279,17 +478,9 @@ static void draw_help(tui *t, const tui_screen *s)
     int h = lines + 5, w = t->cols - 8 < 96 ? t->cols - 8 : 96;
     if (h > t->rows - 3) h = t->rows - 3;
     int y = (t->rows - h) / 2, x = (t->cols - w) / 2;
-    attr_t a = crt_attr(&t->crt, CRT_NORMAL) | A_BOLD;
-    tui_clear(y, x, h, w);
-    attron(a);
-    mvhline(y, x, '-', w);
-    mvhline(y + h - 1, x, '-', w);
-    mvvline(y, x, '|', h);
-    mvvline(y, x + w - 1, '|', h);
-    attroff(a);
     char title[64];
     snprintf(title, sizeof title, " Keys: %s screen ", s->name);
-    crt_put(y, x + 2, w - 4, title, crt_attr(&t->crt, CRT_TITLE), 0);
+    draw_box(t, y, x, h, w, title);
     int r = y + 1;
     for (int pass = 0; pass < 2; pass++) {
         const tui_key *tab = pass ? global_keys : s->keys;
@@ -303,6 +494,27 @@ static void draw_help(tui *t, const tui_screen *s)
         }
     }
     crt_put(y + h - 2, x + 2, w - 4, "any key closes this help", crt_attr(&t->crt, CRT_DIM), 0);
+}
+
+/* A question too long for the status bar, wrapped in a box in the middle of the screen. */
+static void draw_question(tui *t)
+{
+    int w = t->cols - 8 < 72 ? t->cols - 8 : 72, tw = w - 4;
+    const char *lines[12], *s = t->question, *next;
+    int lens[12], n = 0;
+    while (*s && n < 12) {
+        lens[n] = tui_wrap(s, tw, &next);
+        lines[n++] = s;
+        s = next;
+    }
+    int h = n + 4, y = (t->rows - h) / 2, x = (t->cols - w) / 2;
+    draw_box(t, y, x, h, w, " Question ");
+    for (int i = 0; i < n; i++) {
+        char buf[sizeof t->question];
+        snprintf(buf, sizeof buf, "%.*s", lens[i], lines[i]);
+        crt_put(y + 1 + i, x + 2, tw, buf, 0, 0);
+    }
+    crt_put(y + h - 2, x + 2, tw, "y: yes    any other key: no", crt_attr(&t->crt, CRT_DIM), 0);
 }
 
 static void draw_frame(tui *t)
@@ -332,8 +544,13 @@ static void draw_frame(tui *t)
     status_text(t, mode, sizeof mode, st, sizeof st);
     double now = t->app->now(t->app->ctx);
     if (t->asking) {
-        char q[256];
+        char q[sizeof t->question + 8];
         snprintf(q, sizeof q, "%s (y/n)", t->question);
+        if (crt_width(q) + 4 > t->cols) { /* too long for the status bar: a box */
+            draw_question(t);
+            t->gfx.suppress = 1;
+            snprintf(q, sizeof q, "y: yes, any other key: no");
+        }
         funcbar_draw(&t->crt, t->rows - 1, t->cols, "?", q, NULL, NULL);
     } else if (t->prompting) {
         move(t->rows - 1, 0);
@@ -360,6 +577,11 @@ static void draw_frame(tui *t)
 
 static void quit_yes(tui *t)
 {
+    runq_clear(t->queue);
+    if (!t->app->busy(t->app->ctx)) {
+        t->quit = 1;
+        return;
+    }
     t->app->stop(t->app->ctx);
     t->live.stopping = 1;
     t->quit = 2; /* quit once the trainer is done */
@@ -368,20 +590,26 @@ static void quit_yes(tui *t)
 
 static void request_quit(tui *t)
 {
-    if (t->app->busy(t->app->ctx)) {
-        if (t->asking && t->yes_cb == quit_yes) { /* asked already: a second request is yes */
-            t->asking = 0;
-            quit_yes(t);
-            return;
-        }
-        char q[160];
-        snprintf(q, sizeof q,
-                 "Run #%lld is training. Stop it (epochs kept, status stopped) and quit?",
-                 (long long)t->live.run);
-        tui_ask(t, q, quit_yes);
+    int busy = t->app->busy(t->app->ctx), nq = runq_count(t->queue);
+    if (!busy && !nq) {
+        t->quit = 1;
         return;
     }
-    t->quit = 1;
+    if (t->asking && t->yes_cb == quit_yes) { /* asked already: a second request is yes */
+        t->asking = 0;
+        quit_yes(t);
+        return;
+    }
+    char q[200], more[64] = "";
+    if (nq) snprintf(more, sizeof more, " and drop the %d queued run%s", nq, nq > 1 ? "s" : "");
+    if (busy)
+        snprintf(q, sizeof q,
+                 "Run #%lld is training. Stop it (epochs kept, status stopped)%s and quit?",
+                 (long long)t->live.run, more);
+    else
+        snprintf(q, sizeof q, "%d run%s queued. Drop %s and quit?", nq, nq > 1 ? "s are" : " is",
+                 nq > 1 ? "them" : "it");
+    tui_ask(t, q, quit_yes);
 }
 
 static void prompt_key(tui *t, int key)
@@ -418,8 +646,12 @@ static void handle_key(tui *t, int key)
 {
     if (t->asking) {
         t->asking = 0;
+        tui_yes_cb yes = t->yes_cb, no = t->no_cb;
+        t->no_cb = NULL;
         if (key == 'y' || key == 'Y') {
-            if (t->yes_cb) t->yes_cb(t);
+            if (yes) yes(t);
+        } else if (no) {
+            no(t);
         } else {
             tui_message(t, "cancelled");
         }
@@ -589,6 +821,12 @@ int tui_run(const tui_app *app, ae_err *err)
         return -1;
     }
     getmaxyx(stdscr, t->rows, t->cols);
+    if (runq_new(&t->queue, err) || runq_new(&t->pending, err)) {
+        runq_free(t->queue);
+        crt_done(&t->crt);
+        free(t);
+        return -1;
+    }
     tui_live_init(&t->live);
     tui_live_init(&t->parent);
     tui_form_defaults(&t->form, "lstm");
@@ -680,10 +918,17 @@ int tui_run(const tui_app *app, ae_err *err)
             if (ev & TUI_EV_ENDED) {
                 t->form_parent = t->live.last_run; /* the next run retrains this one */
                 t->store_dirty = 1;
+                int nq = runq_count(t->queue);
+                if (nq && !strcmp(t->live.status, "failed")) { /* the rest would fail alike */
+                    runq_clear(t->queue);
+                    tui_message(t, "run failed: %.160s; the %d queued runs are dropped",
+                                t->live.message, nq);
+                }
             }
             if (ev & (TUI_EV_STARTED | TUI_EV_EPOCH)) t->cmp.stale = 1;
         }
         if (t->quit == 3) break;
+        if (queue_next(t)) dirty |= C_EVENT;
         if (tui_pics_poll(t) || t->animating) dirty |= C_TICK;
         if (now - t->last_store_check >= 1.0 || t->store_dirty) {
             t->last_store_check = now;
@@ -758,6 +1003,8 @@ int tui_run(const tui_app *app, ae_err *err)
     tui_plot_free(&t->cmp.elbow);
     tui_live_free(&t->live);
     tui_live_free(&t->parent);
+    runq_free(t->queue);
+    runq_free(t->pending);
     free(t->rows_v);
     free(t->model_text);
     free(t->runs.view);

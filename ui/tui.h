@@ -41,6 +41,7 @@ typedef struct tui_form {
     int latent, epochs, batch, train_n, test_n;
     double lr;
     unsigned long long seed;
+    char tag[16]; /* a tag the recorded run gets ("sweep"), "" for none */
 } tui_form;
 
 /* The preset's defaults (the seed's), dataset included. -1 for an unknown model. */
@@ -74,7 +75,6 @@ typedef struct tui_live {
     double t_start, t_epoch, t_end; /* monotonic seconds (app->now) */
     int best_epoch;
     double best_test;
-    int queued;       /* runs waiting after this one (a sweep) */
     int64_t last_run; /* the previous run trained in this session, 0 for none */
     samples *pics;    /* the latest epoch's test samples for the pictures (owned), or NULL */
 } tui_live;
@@ -103,16 +103,15 @@ typedef struct tui_app {
     void *ctx;
     int wake_fd; /* readable when events or signals wait; drain/signals clear it */
     /* Applies the queued trainer events to live; returns TUI_EV_* flags. When another run
-     * starts (a sweep's next one), live's curves are first copied into prev. */
+     * starts (the queue's next one), live's curves are first copied into prev. */
     int (*drain)(void *ctx, tui_live *live, tui_live *prev);
     /* The signals that arrived since the last call (TUI_SIG_*). */
     int (*signals)(void *ctx);
-    /* Starts training forms[0..n-1] one after another (n > 1: a sweep); the first is recorded
-     * with parent as its parent (0: none), the others with the first. -1 with err when busy
-     * or the form is bad. */
-    int (*start)(void *ctx, const tui_form *forms, int n, int64_t parent, ae_err *err);
+    /* Starts training the form, recorded with parent as its parent (0: none). -1 with err
+     * when busy or the form is bad. (Runs waiting their turn are the UI's run_queue.) */
+    int (*start)(void *ctx, const tui_form *form, int64_t parent, ae_err *err);
     void (*pause)(void *ctx, int on);
-    void (*stop)(void *ctx); /* ends the current run (status stopped) and drops the queue */
+    void (*stop)(void *ctx); /* ends the current run (status stopped, epochs kept) */
     int (*busy)(void *ctx);
     void (*join)(void *ctx); /* waits for the trainer thread to finish its store writes */
     /* Returns the store handle to use from now on: cur, or a fresh handle when cur can no
@@ -145,6 +144,7 @@ int tui_run(const tui_app *app, ae_err *err);
 /* ---- inside: the state the screens share ---------------------------------------------- */
 
 typedef struct tui tui;
+typedef struct run_queue run_queue; /* ui/run_queue.h */
 
 /* Pictures (issue 5): which run screens 5 and 6 show, and a finished run's samples, loaded
  * (checkpoint + test split + a forward pass) by a background thread (tui_pics.c). */
@@ -229,7 +229,7 @@ typedef struct tui_row {
 } tui_row;
 
 typedef void (*tui_text_cb)(tui *t, const char *text);
-typedef void (*tui_yes_cb)(tui *t);
+typedef void (*tui_yes_cb)(tui *t); /* also the answer "no" (tui_ask_yn) */
 
 typedef struct tui_train_state {
     int field;   /* the selected form field */
@@ -262,24 +262,35 @@ typedef struct tui_runs_state {
     tui_plot dplot;
 } tui_runs_state;
 
-typedef struct tui_cmp_run { /* a marked run's curve for the overlay */
+typedef struct tui_cmp_run { /* a row of Compare's table, and its curve on the overlay */
     int64_t id;
-    char label[48];
-    float *test;
+    float *test; /* test loss per epoch (owned) */
     int n;
+    long params;       /* 0 when not recorded */
+    int train_n, seed; /* 0 when not recorded */
+    double pca;        /* PCA baseline MSE at its latent; NaN when not computed */
 } tui_cmp_run;
+
+typedef struct tui_elbow_pt { /* the finished runs of one latent size on the elbow chart */
+    int latent, n;
+    double mean, lo, hi; /* their test MSE: mean, lowest, highest */
+    double pca;          /* PCA baseline MSE at this latent; NaN when not computed */
+} tui_elbow_pt;
+
+enum { TUI_ELBOW_MAX = 32 };
 
 typedef struct tui_compare_state {
     int stale;
-    tui_cmp_run *runs;
-    int nruns;
+    tui_cmp_run *runs; /* the marked runs (at most 8), else the best CNN and best LSTM */
+    int nruns, marked; /* marked: the rows are the marked runs */
     tui_plot plot, elbow;
-    int elbow_pick; /* which model+dataset group the elbow shows */
+    char pick_model[24], pick_dataset[32]; /* the elbow group the user chose with g ("" none) */
+    char model[24], dataset[32];           /* the group shown */
+    tui_elbow_pt pts[TUI_ELBOW_MAX];
+    int npts, ngroups, left_out; /* left_out: runs of the group not finished (not on the chart) */
     int scroll;
-    /* best CNN and best LSTM run */
-    int64_t best_id[2];
-    long params[2];
-    double pca[2]; /* PCA baseline MSE at the same latent; NaN when not available */
+    int64_t best_id[2]; /* best CNN and best LSTM run (0: none) */
+    double pca[2];      /* their PCA baseline MSE; NaN when not available */
 } tui_compare_state;
 
 struct tui {
@@ -299,12 +310,15 @@ struct tui {
     int plen;
     tui_text_cb prompt_cb;
     int asking;
-    char question[200];
-    tui_yes_cb yes_cb;
+    char question[400];
+    tui_yes_cb yes_cb, no_cb;
     /* the form, and the run being trained with its parent's curves */
     tui_form form;
     int64_t form_parent; /* the run the form came from (the next run's parent), 0 none */
     tui_live live, parent;
+    run_queue *queue;   /* runs to train after this one (a sweep), started when idle and no
+                           question is open */
+    run_queue *pending; /* runs asked about, not yet confirmed */
     /* the store as last read */
     tui_row *rows_v;
     int nrows;
@@ -330,12 +344,30 @@ struct tui {
 /* Helpers for the screens (tui.c). */
 void tui_message(tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_ask(tui *t, const char *question, tui_yes_cb yes);
+/* A question with an answer for "no" too (any key but y is no). A question too long for the
+ * status bar is shown in a box over the screen. */
+void tui_ask_yn(tui *t, const char *question, tui_yes_cb yes, tui_yes_cb no);
 void tui_prompt_open(tui *t, const char *prompt, const char *initial, tui_text_cb cb);
 void tui_switch(tui *t, int screen);
 /* Reads every run from the store into t->rows_v (after a change). */
 int tui_reload_rows(tui *t, ae_err *err);
-/* Starts a run (or a sweep of latents) from the form; messages on failure. */
-void tui_start_training(tui *t, const int *latents, int nlat);
+/* Starts a run from the form; messages on failure. */
+void tui_start_training(tui *t);
+/* Asks to queue one run of the form per latent size, saying what and roughly how long (from
+ * the store's finished runs of that model and dataset); on yes they train one after another
+ * after any run in progress, tagged "sweep". */
+void tui_queue_sweep(tui *t, const int *latents, int n);
+/* x: stops the run in progress; when runs are queued, asks whether to drop them too (none
+ * starts until answered). */
+void tui_stop_run(tui *t);
+/* C: drops the queued runs (the one in progress goes on). */
+void tui_cancel_queue(tui *t);
+/* A line about the queue for the screens, "3 queued (latent 16, 32, 64), about 2m05s" (with
+ * latents) or "3 queued, about 2m05s"; returns the number queued (0: nothing, out empty). */
+int tui_queue_text(tui *t, char *out, size_t len, int latents);
+/* How many bytes of s fill a line of at most w columns, cut after a word when it can be;
+ * *next is where the next line starts (spaces skipped). */
+int tui_wrap(const char *s, int w, const char **next);
 /* Clears a rectangle. */
 void tui_clear(int y, int x, int h, int w);
 /* Text from the store made visible and cut to w cells at (y, x). */
