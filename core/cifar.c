@@ -7,6 +7,7 @@
  * stored NHWC as the models want; the SHA-256 covers the raw records used, so using all of
  * data_batch_1.bin gives that file's own published hash. */
 #include "dataset.h"
+#include "fileio.h"
 #include "sha256.h"
 
 #include <errno.h>
@@ -33,7 +34,7 @@ static void cifar_class_names(const char *dir, dataset *out)
 
     char path[1100], buf[4096];
     snprintf(path, sizeof path, "%s/batches.meta.txt", dir);
-    FILE *f = fopen(path, "rb");
+    FILE *f = fio_fopen_read(path, NULL, NULL); /* optional: never wait on a FIFO */
     if (!f) return;
     size_t len = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
@@ -68,39 +69,27 @@ static void cifar_class_names(const char *dir, dataset *out)
 static FILE *cifar_open(const char *path, long *records, int *missing, ae_err *err)
 {
     *missing = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT) {
-            *missing = 1;
-            ae_fail(err, "%s: no such file", path);
-        } else {
-            ae_fail(err, "%s: cannot open: %s", path, strerror(errno));
-        }
-        return NULL;
-    }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0) {
-        ae_fail(err, "%s: cannot stat: %s", path, strerror(errno));
-        fclose(f);
+    if (lstat(path, &st) != 0 && errno == ENOENT) {
+        *missing = 1;
+        ae_fail(err, "%s: no such file", path);
         return NULL;
     }
-    if (!S_ISREG(st.st_mode)) {
-        ae_fail(err, "%s: not a regular file", path);
-        fclose(f);
-        return NULL;
-    }
-    if (st.st_size == 0) {
+    int64_t size;
+    FILE *f = fio_fopen_read(path, &size, err); /* a FIFO or device is refused, not waited on */
+    if (!f) return NULL;
+    if (size == 0) {
         ae_fail(err, "%s: empty file, expected CIFAR-10 records of %d bytes", path, CIFAR_RECORD);
         fclose(f);
         return NULL;
     }
-    if (st.st_size % CIFAR_RECORD != 0) {
-        ae_fail(err, "%s: truncated: %lld bytes, expected a multiple of %d", path,
-                (long long)st.st_size, CIFAR_RECORD);
+    if (size % CIFAR_RECORD != 0) {
+        ae_fail(err, "%s: truncated: %lld bytes, expected a multiple of %d", path, (long long)size,
+                CIFAR_RECORD);
         fclose(f);
         return NULL;
     }
-    *records = (long)(st.st_size / CIFAR_RECORD);
+    *records = (long)(size / CIFAR_RECORD);
     return f;
 }
 

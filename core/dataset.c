@@ -71,6 +71,40 @@ int ds_load(const char *name, int split, const ds_options *opt, dataset *out, ae
     return 0;
 }
 
+void ds_shape_text(const dataset *ds, char *buf, int len)
+{
+    if (ds->kind == DS_IMAGES)
+        snprintf(buf, (size_t)len, "%dx%dx%d", ds->h, ds->w, ds->c);
+    else
+        snprintf(buf, (size_t)len, "%dx%d", ds->t, ds->f);
+}
+
+/* "training images in FILE" for the messages: the first file read, when any. */
+static void split_text(const dataset *ds, char *buf, int len)
+{
+    const char *what = ds->split == DS_TRAIN ? "training" : "test";
+    const char *unit = ds->kind == DS_IMAGES ? "images" : "sequences";
+    if (ds->nfiles > 0)
+        snprintf(buf, (size_t)len, "%s %s in %.400s", what, unit, ds->files[0]);
+    else
+        snprintf(buf, (size_t)len, "%s %s", what, unit);
+}
+
+int ds_same_shape(const dataset *a, const dataset *b, ae_err *err)
+{
+    int same = a->kind == b->kind && a->dim == b->dim &&
+               (a->kind == DS_IMAGES ? a->h == b->h && a->w == b->w && a->c == b->c
+                                     : a->t == b->t && a->f == b->f);
+    if (same) return 0;
+    char sa[48], sb[48], wa[512], wb[512];
+    ds_shape_text(a, sa, sizeof sa);
+    ds_shape_text(b, sb, sizeof sb);
+    split_text(a, wa, sizeof wa);
+    split_text(b, wb, sizeof wb);
+    return ae_fail(err, "%s: the %s are %s, the %s %s: every split must have the same shape",
+                   a->name[0] ? a->name : "dataset", wa, sa, wb, sb);
+}
+
 /* One sample as float32 in its natural layout; zeros for an index outside the dataset. */
 void ds_sample(const dataset *ds, int i, float *out)
 {

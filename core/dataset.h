@@ -21,25 +21,25 @@ enum ds_kind { DS_IMAGES = 1, DS_SEQUENCES = 2 };
 enum ds_split { DS_TRAIN = 0, DS_TEST = 1 };
 
 #define DS_MAX_CLASSES 16
-#define DS_MAX_FILES 8
+#define DS_MAX_FILES   8
 
 typedef struct dataset {
-    char name[32]; /* "cifar10", "fashion-mnist", "mnist", "sines" */
-    int kind;      /* DS_IMAGES or DS_SEQUENCES */
-    int split;     /* DS_TRAIN or DS_TEST */
-    int n;         /* samples */
-    int h, w, c;   /* images: height, width, channels (0 for sequences) */
-    int t, f;      /* sequences: time steps, features (0 for images) */
-    int dim;       /* values per sample: h*w*c or t*f */
-    uint8_t *u8;   /* images: n*h*w*c bytes, NHWC; NULL for sequences */
-    float *f32;    /* sequences: n*t*f floats, [n][t][f]; NULL for images */
+    char name[32];   /* "cifar10", "fashion-mnist", "mnist", "sines" */
+    int kind;        /* DS_IMAGES or DS_SEQUENCES */
+    int split;       /* DS_TRAIN or DS_TEST */
+    int n;           /* samples */
+    int h, w, c;     /* images: height, width, channels (0 for sequences) */
+    int t, f;        /* sequences: time steps, features (0 for images) */
+    int dim;         /* values per sample: h*w*c or t*f */
+    uint8_t *u8;     /* images: n*h*w*c bytes, NHWC; NULL for sequences */
+    float *f32;      /* sequences: n*t*f floats, [n][t][f]; NULL for images */
     uint8_t *labels; /* n class indices */
     int nclasses;
     char class_names[DS_MAX_CLASSES][24];
-    int nfiles;                        /* files read (0 for synthetic data) */
-    char files[DS_MAX_FILES][1024];    /* their paths, for the run record */
-    char sha256[65];                   /* hex SHA-256 over the bytes used (images) or over the
-                                          generated float32 values (sines) */
+    int nfiles;                     /* files read (0 for synthetic data) */
+    char files[DS_MAX_FILES][1024]; /* their paths, for the run record */
+    char sha256[65];                /* hex SHA-256 over the bytes used (images) or over the
+                                       generated float32 values (sines) */
 } dataset;
 
 /* Options for loading. A zero-initialised struct asks for the defaults. */
@@ -54,6 +54,15 @@ typedef struct ds_options {
  * name: "cifar10", "fashion-mnist", "mnist" or "sines". */
 int ds_load(const char *name, int split, const ds_options *opt, dataset *out, ae_err *err);
 void ds_free(dataset *ds);
+
+/* 0 when b's samples have a's shape (kind, h x w x c or t x f); else -1 with a message that
+ * names both splits, their files and shapes. Every split of a dataset must pass it before
+ * a model sized by one split gathers from another (a 32x32 test set against 28x28 training
+ * images overflowed the model's buffers). */
+int ds_same_shape(const dataset *a, const dataset *b, ae_err *err);
+
+/* "28x28x1" (images) or "50x10" (sequences: steps x features) into buf. */
+void ds_shape_text(const dataset *ds, char *buf, int len);
 
 /* Copies samples idx[0..b-1] into out, as float32:
  *  images:    out is [b][h][w][c] scaled to [0,1]

@@ -23,7 +23,6 @@ static const char *kind_of(mode_t m)
 
 static int not_regular(const char *path, mode_t m, ae_err *err)
 {
-    if (S_ISDIR(m)) return ae_fail(err, "%s: is a directory, not a file", path);
     return ae_fail(err, "%s: not a regular file (%s)", path, kind_of(m));
 }
 
@@ -101,10 +100,38 @@ static int make_tmp(fio_out *o)
     return -1;
 }
 
+/* The stream's write: every byte to the descriptor, the first failure's errno kept (stdio
+ * keeps only an error flag, and errno is long gone by the time the stream is closed). */
+static ssize_t cookie_write(void *cookie, const char *buf, size_t len)
+{
+    fio_out *o = cookie;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(o->fd, buf + done, len - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (!o->error) o->error = w < 0 ? errno : EIO;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)done;
+}
+
+static int cookie_close(void *cookie)
+{
+    fio_out *o = cookie;
+    int rc = close(o->fd);
+    if (rc && !o->error && errno != EINTR) o->error = errno;
+    o->fd = -1;
+    return rc;
+}
+
 int fio_out_open(fio_out *o, const char *path, int flags, ae_err *err)
 {
     memset(o, 0, sizeof *o);
     o->mode = -1;
+    o->fd = -1;
     if (!path || !*path) return ae_fail(err, "empty output file name");
     snprintf(o->name, sizeof o->name, "%s", path);
     if ((flags & FIO_DASH) && !strcmp(path, "-")) {
@@ -165,7 +192,8 @@ int fio_out_open(fio_out *o, const char *path, int flags, ae_err *err)
         fd = open(o->path, oflags, 0666);
         if (fd < 0) return ae_fail(err, "%s: cannot open for writing: %s", path, strerror(errno));
     }
-    o->f = fdopen(fd, "wb");
+    o->fd = fd;
+    o->f = fopencookie(o, "wb", (cookie_io_functions_t){NULL, cookie_write, NULL, cookie_close});
     if (!o->f) {
         int e = errno;
         close(fd);
@@ -204,11 +232,10 @@ int fio_out_commit(fio_out *o, ae_err *err)
         if (bad) return ae_fail(err, "standard output: write error: %s", strerror(e));
         return 0;
     }
-    errno = 0;
     int e = 0;
-    if (fflush(o->f) != 0 || ferror(o->f)) e = errno ? errno : EIO;
-    if (!e && o->tmp[0] && fsync(fileno(o->f)) != 0) e = errno;
-    if (fclose(o->f) != 0 && !e) e = errno ? errno : EIO;
+    if (fflush(o->f) != 0 || ferror(o->f)) e = o->error ? o->error : EIO;
+    if (!e && o->tmp[0] && fsync(o->fd) != 0) e = errno;
+    if (fclose(o->f) != 0 && !e) e = o->error ? o->error : EIO;
     o->f = NULL;
     if (!e && o->tmp[0] && rename(o->tmp, o->path) != 0) e = errno;
     if (e) {

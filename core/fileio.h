@@ -40,7 +40,9 @@ int fio_stat_regular(const char *path, int64_t *size, ae_err *err);
 enum { FIO_DASH = 1 }; /* fio_out_open flags: "-" is standard output */
 
 typedef struct fio_out {
-    FILE *f;         /* write here */
+    FILE *f;         /* write here (a stream over fd that records the first write error) */
+    int fd;          /* the descriptor written */
+    int error;       /* errno of the first failed write, 0 while all is well */
     char name[1024]; /* the name given, for messages */
     char path[4096]; /* the file written: the name, or a symlink's target */
     char tmp[4200];  /* the temporary file renamed over path; "" when writing directly */
@@ -48,7 +50,8 @@ typedef struct fio_out {
     int to_stdout;
 } fio_out;
 
-/* Opens an output at path (see above). Returns 0, or -1 with err (nothing created). */
+/* Opens an output at path (see above). Returns 0, or -1 with err (nothing created). The
+ * stream points at *o: do not copy or move an open fio_out. */
 int fio_out_open(fio_out *o, const char *path, int flags, ae_err *err);
 /* Flushes, checks every write, syncs and renames into place. Returns 0, or -1 with err
  * ("PATH: write error: No space left on device"); the temporary file is then removed. */

@@ -8,6 +8,7 @@
  * the rest would mean inflating data we do not use). The SHA-256 covers the decompressed image
  * bytes used. */
 #include "dataset.h"
+#include "fileio.h"
 #include "sha256.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define IDX_MAGIC_IMAGES 0x00000803u
@@ -39,17 +41,21 @@ static int idx_open(idx_file *f, const char *path, ae_err *err)
     f->path = path;
     f->plain_size = -1;
     struct stat st;
-    if (stat(path, &st) != 0) {
-        if (errno == ENOENT) return ae_fail(err, "%s: no such file", path);
-        return ae_fail(err, "%s: cannot stat: %s", path, strerror(errno));
+    if (stat(path, &st) != 0 && errno == ENOENT) return ae_fail(err, "%s: no such file", path);
+    int64_t size;
+    int fd = fio_open_read(path, &size, err); /* a FIFO or device is refused, not waited on */
+    if (fd < 0) return -1;
+    if (size == 0) {
+        close(fd);
+        return ae_fail(err, "%s: empty file", path);
     }
-    if (!S_ISREG(st.st_mode)) return ae_fail(err, "%s: not a regular file", path);
-    if (st.st_size == 0) return ae_fail(err, "%s: empty file", path);
     errno = 0;
-    f->gz = gzopen(path, "rb");
-    if (!f->gz)
+    f->gz = gzdopen(fd, "rb");
+    if (!f->gz) {
+        close(fd);
         return ae_fail(err, "%s: cannot open: %s", path, errno ? strerror(errno) : "zlib error");
-    if (gzdirect(f->gz)) f->plain_size = st.st_size;
+    }
+    if (gzdirect(f->gz)) f->plain_size = size;
     return 0;
 }
 

@@ -7,11 +7,13 @@
  * bytes that are really there. */
 #include "npy.h"
 
+#include "checked.h"
+#include "fileio.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "npy.c assumes a little-endian host"
@@ -210,12 +212,13 @@ static int parse_prelude(const unsigned char *b, size_t avail, const char *name,
 
 static size_t kind_size(int kind)
 {
-    return kind == NPY_FLOAT ? 4 : kind == NPY_UINT8 ? 1 : 4;
+    return kind == NPY_UINT8 ? 1 : 4;
 }
 
 static int kind_accepts(int kind, int src)
 {
     if (kind == NPY_FLOAT) return src == SRC_F4 || src == SRC_F8;
+    if (kind == NPY_UNIT) return src == SRC_F4 || src == SRC_F8 || src == SRC_U1;
     if (kind == NPY_UINT8) return src == SRC_U1;
     return src == SRC_U1 || src == SRC_I1 || src == SRC_I2 || src == SRC_I4 || src == SRC_I8;
 }
@@ -223,6 +226,7 @@ static int kind_accepts(int kind, int src)
 static const char *kind_name(int kind)
 {
     return kind == NPY_FLOAT   ? "float32 or float64"
+           : kind == NPY_UNIT  ? "float32, float64 or uint8"
            : kind == NPY_UINT8 ? "uint8"
                                : "integer labels (int64, int32, int16, int8 or uint8)";
 }
@@ -231,9 +235,11 @@ static const char *kind_name(int kind)
 static int convert(const unsigned char *raw, int64_t n, int src, int kind, void *dst,
                    const char *name, ae_err *err)
 {
-    if (kind == NPY_FLOAT) {
+    if (kind == NPY_FLOAT || kind == NPY_UNIT) {
         float *o = dst;
-        if (src == SRC_F4) {
+        if (src == SRC_U1) {
+            for (int64_t i = 0; i < n; i++) o[i] = raw[i] * (1.0f / 255.0f);
+        } else if (src == SRC_F4) {
             memcpy(o, raw, (size_t)n * 4);
         } else {
             for (int64_t i = 0; i < n; i++) {
@@ -329,19 +335,15 @@ int npy_parse(const void *buf, size_t len, const char *name, int kind, npy_array
 int npy_read(const char *path, int kind, npy_array *out, ae_err *err)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f) return ae_fail(err, "%s: cannot open: %m", path);
-    struct stat st;
+    int64_t fsize;
+    FILE *f = fio_fopen_read(path, &fsize, err); /* a FIFO or device is refused, not waited on */
+    if (!f) return -1;
     unsigned char pre[12];
     char *dict = NULL;
     unsigned char *raw = NULL;
     header h;
     memset(&h, 0, sizeof h);
-    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-        ae_fail(err, "%s: not a regular file", path);
-        goto fail;
-    }
-    size_t size = (size_t)st.st_size, got = fread(pre, 1, size < 12 ? size : 12, f);
+    size_t size = (size_t)fsize, got = fread(pre, 1, size < 12 ? size : 12, f);
     size_t off, dlen;
     if (parse_prelude(pre, got, path, &off, &dlen, err)) goto fail;
     if (dlen > size - off) {
@@ -365,7 +367,8 @@ int npy_read(const char *path, int kind, npy_array *out, ae_err *err)
         ae_fail(err, "%s: out of memory for %lld values", path, (long long)h.count);
         goto fail;
     }
-    int direct = (h.src == SRC_F4 && kind == NPY_FLOAT) || (h.src == SRC_U1 && kind == NPY_UINT8);
+    int direct = (h.src == SRC_F4 && (kind == NPY_FLOAT || kind == NPY_UNIT)) ||
+                 (h.src == SRC_U1 && kind == NPY_UINT8);
     raw = direct ? out->data : malloc(need ? need : 1);
     if (!raw) {
         ae_fail(err, "%s: out of memory", path);
@@ -390,21 +393,22 @@ fail:
 
 /* ---- writing ------------------------------------------------------------------------- */
 
-static int write_array(const char *path, const void *data, size_t itemsize, const char *descr,
-                       int ndim, const int64_t *shape, ae_err *err)
+/* The header and the data of an array into f; 0, or -1 when the shape is bad. The caller
+ * checks f's write errors (fio_out_commit does). */
+static int put_array(FILE *f, const char *name, const void *data, size_t itemsize,
+                     const char *descr, int ndim, const int64_t *shape, ae_err *err)
 {
     if (ndim < 1 || ndim > NPY_MAX_DIMS)
-        return ae_fail(err, "%s: cannot write a %d-dimensional array", path, ndim);
+        return ae_fail(err, "%s: cannot write a %d-dimensional array", name, ndim);
     char dict[256];
     int n =
         snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
-    int64_t count = 1;
-    for (int i = 0; i < ndim; i++) {
-        if (shape[i] < 0) return ae_fail(err, "%s: negative dimension", path);
+    int64_t count;
+    if (ck_prod(shape, ndim, CK_MAX_ELEMS, &count))
+        return ae_fail(err, "%s: bad shape to write", name);
+    for (int i = 0; i < ndim; i++)
         n += snprintf(dict + n, sizeof dict - n, "%lld,%s", (long long)shape[i],
                       i + 1 < ndim ? " " : "");
-        count *= shape[i];
-    }
     n += snprintf(dict + n, sizeof dict - n, "), }");
     /* Pad with spaces so that magic + version + length + dict + '\n' is a multiple of 64. */
     int total = 10 + n + 1, pad = (64 - total % 64) % 64;
@@ -418,13 +422,34 @@ static int write_array(const char *path, const void *data, size_t itemsize, cons
     memcpy(head + 10, dict, n);
     memset(head + 10 + n, ' ', pad);
     head[10 + n + pad] = '\n';
-    FILE *f = fopen(path, "wb");
-    if (!f) return ae_fail(err, "%s: cannot create: %m", path);
     size_t bytes = (size_t)count * itemsize;
-    int ok = fwrite(head, 1, 10 + hlen, f) == (size_t)(10 + hlen) &&
-             (bytes == 0 || fwrite(data, 1, bytes, f) == bytes);
-    if (fclose(f) || !ok) return ae_fail(err, "%s: write error", path);
+    fwrite(head, 1, 10 + hlen, f);
+    if (bytes) fwrite(data, 1, bytes, f);
     return 0;
+}
+
+int npy_fput_f32(FILE *f, const char *name, const float *data, int ndim, const int64_t *shape,
+                 ae_err *err)
+{
+    return put_array(f, name, data, 4, "<f4", ndim, shape, err);
+}
+
+int npy_fput_u8(FILE *f, const char *name, const uint8_t *data, int ndim, const int64_t *shape,
+                ae_err *err)
+{
+    return put_array(f, name, data, 1, "|u1", ndim, shape, err);
+}
+
+static int write_array(const char *path, const void *data, size_t itemsize, const char *descr,
+                       int ndim, const int64_t *shape, ae_err *err)
+{
+    fio_out o;
+    if (fio_out_open(&o, path, 0, err)) return -1;
+    if (put_array(o.f, path, data, itemsize, descr, ndim, shape, err)) {
+        fio_out_abort(&o);
+        return -1;
+    }
+    return fio_out_commit(&o, err);
 }
 
 int npy_write_f32(const char *path, const float *data, int ndim, const int64_t *shape, ae_err *err)

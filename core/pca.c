@@ -165,8 +165,10 @@ int pca_fit_method(pca *p, const float *x, int n, int d, int k, int method, ae_e
     if (d < 1 || k < 1 || k > d) return ae_fail(err, "pca: %d components of %d dimensions", k, d);
     for (size_t i = 0; i < (size_t)n * d; i++)
         if (!isfinite(x[i]))
-            return ae_fail(err, "pca: value %zu (row %zu, column %zu) is not finite", i, i / d,
-                           i % d);
+            return ae_fail(err, "pca: the value at row %zu, column %zu is %s", i / d, i % d,
+                           isnan(x[i]) ? "NaN"
+                           : x[i] > 0  ? "+infinity"
+                                       : "-infinity");
     p->d = d;
     p->k = k;
     p->mean = malloc((size_t)d * sizeof *p->mean);

@@ -18,11 +18,13 @@
 #include "checkpoint.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dataset.h"
+#include "fileio.h"
 #include "model.h"
 
 enum { P_W, P_B, P_WIH, P_WHH, P_BIH, P_BHH };
@@ -242,6 +244,33 @@ static int parse_int(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+/* "[a, b, c]" or "[a, b]" (JSON, spaces allowed) into dims, each 1..2^31-1; the count of
+ * dimensions, or -1 when it is anything else. strtol, not sscanf's %d, whose overflow is
+ * undefined. */
+static int parse_shape(const char *s, int dims[3])
+{
+    if (!s) return -1;
+    while (*s == ' ') s++;
+    if (*s++ != '[') return -1;
+    int n = 0;
+    for (;;) {
+        char *end;
+        while (*s == ' ') s++;
+        if (*s < '0' || *s > '9' || n == 3) return -1;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno || v < 1 || v > INT_MAX) return -1;
+        dims[n++] = (int)v;
+        for (s = end; *s == ' '; s++) {
+        }
+        if (*s == ']') break;
+        if (*s++ != ',') return -1;
+    }
+    for (s++; *s == ' '; s++) {
+    }
+    return *s ? -1 : n;
+}
+
 int ckpt_info_of(const st_file *f, ckpt_info *info, ae_err *err)
 {
     memset(info, 0, sizeof *info);
@@ -255,16 +284,15 @@ int ckpt_info_of(const st_file *f, ckpt_info *info, ae_err *err)
     if (!model_preset_find(model))
         return ae_fail(err, "%s: a checkpoint of an unknown model '%.32s'", f->name, model);
     snprintf(info->model, sizeof info->model, "%s", model);
-    int a, b, c, used = 0;
-    if (shape && sscanf(shape, " [ %d , %d , %d ] %n", &a, &b, &c, &used) == 3 && !shape[used] &&
-        a > 0 && b > 0 && c > 0)
-        info->input = (net_shape){3, a, b, c};
-    else if (shape && (used = 0, sscanf(shape, " [ %d , %d ] %n", &a, &b, &used) == 2) &&
-             !shape[used] && a > 0 && b > 0)
-        info->input = (net_shape){2, a, 1, b};
+    int d[3], nd = parse_shape(shape, d);
+    if (nd == 3)
+        info->input = (net_shape){3, d[0], d[1], d[2]};
+    else if (nd == 2)
+        info->input = (net_shape){2, d[0], 1, d[1]};
     else
         return ae_fail(err, "%s: __metadata__ input_shape '%.32s' is not [H, W, C] or [T, F]",
                        f->name, shape ? shape : "(missing)");
+    if (model_input_check(info->input, err)) return ae_wrap(err, "%s: __metadata__", f->name);
     long v;
     if (parse_int(latent, 1, 65536, &v))
         return ae_fail(err, "%s: __metadata__ latent '%.32s' is not a latent size", f->name,
@@ -503,8 +531,8 @@ void ckpt_state_free(ckpt_state *s)
 
 static int read_all(const char *path, unsigned char **out, size_t *len, ae_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return ae_fail(err, "%s: %s", path, strerror(errno));
+    FILE *f = fio_fopen_read(path, NULL, err); /* a FIFO or device is refused, not waited on */
+    if (!f) return -1;
     size_t cap = 1 << 16, n = 0;
     unsigned char *p = malloc(cap);
     while (p) {

@@ -19,9 +19,9 @@ typedef struct model_preset {
     const char *default_dataset;
     int latent, epochs, batch, train_n, test_n;
     double lr;
-    int flip;   /* train with random horizontal flips (images) */
-    int shift;  /* train with random translations of up to this many pixels (images) */
-    int cosine; /* cosine learning-rate decay over the run instead of a constant rate */
+    int flip;            /* train with random horizontal flips (images) */
+    int shift;           /* train with random translations of up to this many pixels (images) */
+    int cosine;          /* cosine learning-rate decay over the run instead of a constant rate */
     const char *summary; /* one line for --help and the TUI */
 } model_preset;
 
@@ -31,9 +31,22 @@ extern const model_preset model_presets[];
 /* The preset of that name, or NULL. */
 const model_preset *model_preset_find(const char *name);
 
+/* The largest input a model is built for: image sides up to 4096 pixels and 64 channels,
+ * sequences up to 100000 steps of 65536 features. Every size that comes from a file (a
+ * checkpoint's input_shape, a dataset header) is checked against these before any arithmetic
+ * uses it, so that no product of sizes overflows. */
+#define MODEL_MAX_SIDE     4096
+#define MODEL_MAX_CHANNELS 64
+#define MODEL_MAX_STEPS    100000
+#define MODEL_MAX_FEATURES 65536
+
+/* 0 when the shape is within those bounds (rank 3: h, w, c; rank 2: t = h, f = c), else -1
+ * with a message naming the shape and the bound. */
+int model_input_check(net_shape in, ae_err *err);
+
 /* Adds the preset's layers to a net initialised (net_init) with the input shape, marks the
  * latent layer. Fails with a message when the shape does not suit the preset (a CNN needs H
- * and W divisible by 4, an LSTM a sequence). */
+ * and W divisible by 4, an LSTM a sequence) or is out of model_input_check's bounds. */
 int model_build(net *n, const char *preset, int latent, ae_err *err);
 
 /* Keras-style summary of a net: one row per layer (name and type, output shape, parameters),

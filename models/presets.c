@@ -4,7 +4,10 @@
  *      Dense(h*w*128, relu) Reshape ConvT(128) Up ConvT(64) Up ConvT(C, sigmoid).
  * lstm (the seed's): LSTM(64, seq) LSTM(32) Dense(latent) |
  *      RepeatVector(T) LSTM(32, seq) LSTM(64, seq) TimeDistributed(Dense(F)). */
+#include <limits.h>
 #include <string.h>
+
+#include "checked.h"
 
 #include "dataset.h"
 #include "model.h"
@@ -30,6 +33,28 @@ const model_preset *model_preset_find(const char *name)
     return NULL;
 }
 
+int model_input_check(net_shape in, ae_err *err)
+{
+    if (in.rank == 3) {
+        if (in.h < 1 || in.w < 1 || in.c < 1 || in.h > MODEL_MAX_SIDE || in.w > MODEL_MAX_SIDE ||
+            in.c > MODEL_MAX_CHANNELS)
+            return ae_fail(err,
+                           "input shape [%d, %d, %d] is out of range (height and width 1-%d, "
+                           "channels 1-%d)",
+                           in.h, in.w, in.c, MODEL_MAX_SIDE, MODEL_MAX_CHANNELS);
+        return 0;
+    }
+    if (in.rank == 2) {
+        if (in.h < 1 || in.c < 1 || in.h > MODEL_MAX_STEPS || in.c > MODEL_MAX_FEATURES)
+            return ae_fail(err,
+                           "input shape [%d, %d] is out of range (time steps 1-%d, features "
+                           "1-%d)",
+                           in.h, in.c, MODEL_MAX_STEPS, MODEL_MAX_FEATURES);
+        return 0;
+    }
+    return ae_fail(err, "input of rank %d: expected images [H, W, C] or sequences [T, F]", in.rank);
+}
+
 /* Images whose height and width are multiples of `mult` (one halving per pooling stage). */
 static int need_images(const net *n, const char *preset, int mult, ae_err *err)
 {
@@ -47,7 +72,9 @@ static int build_cnn(net *n, const char *preset, int flatten, int latent, ae_err
 {
     const net_shape in = n->input;
     if (need_images(n, preset, 4, err)) return -1;
-    int h = in.h / 4, w = in.w / 4;
+    int h = in.h / 4, w = in.w / 4, map[3] = {h, w, 128}, units;
+    if (ck_prod_int(map, 3, INT_MAX, &units))
+        return ae_fail(err, "%s: images of %dx%d are too large", preset, in.h, in.w);
     if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
         net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
         net_add_conv(n, 128, ACT_RELU, err) ||
@@ -55,7 +82,7 @@ static int build_cnn(net *n, const char *preset, int flatten, int latent, ae_err
         net_add_dense(n, latent, ACT_NONE, err))
         return -1;
     net_mark_latent(n);
-    if (net_add_dense(n, h * w * 128, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
+    if (net_add_dense(n, units, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
         net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
         net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
         net_add_convt(n, in.c, ACT_SIGMOID, err))
@@ -69,7 +96,9 @@ static int build_cnn_deep(net *n, int latent, ae_err *err)
 {
     const net_shape in = n->input;
     if (need_images(n, "cnn-deep", 8, err)) return -1;
-    int h = in.h / 8, w = in.w / 8;
+    int h = in.h / 8, w = in.w / 8, map[3] = {h, w, 128}, units;
+    if (ck_prod_int(map, 3, INT_MAX, &units))
+        return ae_fail(err, "cnn-deep: images of %dx%d are too large", in.h, in.w);
     if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
         net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
         net_add_conv(n, 128, ACT_RELU, err) || net_add_maxpool(n, err) ||
@@ -77,7 +106,7 @@ static int build_cnn_deep(net *n, int latent, ae_err *err)
         net_add_dense(n, latent, ACT_NONE, err))
         return -1;
     net_mark_latent(n);
-    if (net_add_dense(n, h * w * 128, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
+    if (net_add_dense(n, units, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
         net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
         net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
         net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
@@ -108,6 +137,7 @@ static int build_lstm(net *n, int latent, ae_err *err)
 int model_build(net *n, const char *preset, int latent, ae_err *err)
 {
     if (latent < 1) return ae_fail(err, "%s: latent size must be at least 1", preset);
+    if (model_input_check(n->input, err)) return ae_wrap(err, "%s", preset);
     if (!strcmp(preset, "cnn")) return build_cnn(n, "cnn", 0, latent, err);
     if (!strcmp(preset, "cnn-flat")) return build_cnn(n, "cnn-flat", 1, latent, err);
     if (!strcmp(preset, "cnn-deep")) return build_cnn_deep(n, latent, err);

@@ -103,8 +103,9 @@ int baseline_get(const baseline_req *rq, store *st, baseline_res *res, ae_err *e
                     .n = rq->train};
     if (ds_load(rq->dataset, DS_TRAIN, &o, &tr, err)) return -1;
     o.n = rq->test;
-    if (ds_load(rq->dataset, DS_TEST, &o, &te, err)) {
+    if (ds_load(rq->dataset, DS_TEST, &o, &te, err) || ds_same_shape(&tr, &te, err)) {
         ds_free(&tr);
+        ds_free(&te);
         return -1;
     }
     int rc = -1;

@@ -70,8 +70,7 @@ int cli_u64(const char *cmd, const char *opt, const char *val, uint64_t *out)
     return 0;
 }
 
-int cli_double(const char *cmd, const char *opt, const char *val, double lo, double hi,
-               double *out)
+int cli_double(const char *cmd, const char *opt, const char *val, double lo, double hi, double *out)
 {
     char *end;
     errno = 0;
@@ -88,13 +87,30 @@ int cli_double(const char *cmd, const char *opt, const char *val, double lo, dou
     return 0;
 }
 
+int cli_out_open(const char *cmd, const char *path, int flags, fio_out *o)
+{
+    ae_err err;
+    if (fio_out_open(o, path, flags, &err)) return cli_usage(cmd, "%s", err.msg);
+    return CLI_OK;
+}
+
+int cli_out_commit(const char *cmd, fio_out *o)
+{
+    ae_err err;
+    if (fio_out_commit(o, &err)) return cli_fail(cmd, "%s", err.msg);
+    return CLI_OK;
+}
+
 void cli_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f) fprintf(f, "\\u%04x", *p);
-        else fputc(*p, f);
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
     }
     fputc('"', f);
 }

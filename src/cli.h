@@ -22,6 +22,16 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* Prints "aetui CMD: message" on stderr and returns CLI_FAIL. */
 int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Output files, for every command that writes one: core/fileio's fio_out (atomic over a
+ * regular file or a symlink's target, direct into a FIFO or a device, every write error
+ * caught) with the CLI's messages. cli_out_open prints the problem and returns CLI_USAGE when
+ * the path cannot be written (a directory, a missing folder, no permission); cli_out_commit
+ * prints it and returns CLI_FAIL on a write error (a full disk, /dev/full). flags: FIO_DASH
+ * when "-" means standard output. */
+#include "fileio.h"
+int cli_out_open(const char *cmd, const char *path, int flags, fio_out *o);
+int cli_out_commit(const char *cmd, fio_out *o);
+
 /* Writes s to f as a JSON string literal (quotes included), escaping as JSON requires. */
 #include <stdio.h>
 void cli_json_str(FILE *f, const char *s);

@@ -88,18 +88,29 @@ static int apply(const apply_mode *md, int argc, char **argv)
         train_ckpt_model_free(&m);
         return rc;
     }
+    fio_out o; /* opened before the work, so that a bad --out fails at once */
+    if ((rc = cli_out_open(C, out, 0, &o))) {
+        free(x);
+        train_ckpt_model_free(&m);
+        return rc;
+    }
     const net_shape *in = &m.n.input;
     long per = md->encoder_only ? net_latent_size(&m.n) : net_shape_size(in);
     y = malloc(sizeof(float) * (size_t)n * per);
     ae_err err;
     if (!y || train_ckpt_apply(&m, x, n, md->encoder_only, y)) {
+        fio_out_abort(&o);
         rc = cli_fail(C, "out of memory for %lld samples", (long long)n);
     } else {
         int64_t latent_shape[2] = {n, per};
         int64_t shape[4] = {n, in->h, in->rank == 3 ? in->w : in->c, in->c};
         int rank = md->encoder_only ? 2 : in->rank == 3 ? 4 : 3;
-        if (npy_write_f32(out, y, rank, md->encoder_only ? latent_shape : shape, &err))
+        if (npy_fput_f32(o.f, out, y, rank, md->encoder_only ? latent_shape : shape, &err)) {
+            fio_out_abort(&o);
             rc = cli_fail(C, "%s", err.msg);
+        } else {
+            rc = cli_out_commit(C, &o);
+        }
     }
     free(x);
     free(y);

@@ -30,7 +30,8 @@ static const char embed_help[] =
     "  RUN               a run id (aetui runs lists them)\n"
     "  --db PATH         the run store (default: $AETUI_DB, else\n"
     "                    ~/.local/share/aetui/aetui.db)\n"
-    "  --input X.npy     float32 or float64 array, N x D, C order\n"
+    "  --input X.npy     float32, float64 or uint8 array (uint8 scaled to [0,1]), N x D,\n"
+    "                    C order\n"
     "  --labels L.npy    integer class labels, N values (int64, int32, int16, int8, uint8)\n"
     "  --method M        pca (first two principal components) or tsne (Barnes-Hut t-SNE)\n"
     "  --perplexity P    t-SNE perplexity (default 30, lowered for small N; at most (N-1)/3)\n"
@@ -71,17 +72,21 @@ static int load_npy(const embed_opts *o, embed_points *pts)
     ae_err err = {{0}};
     npy_array a, l;
     memset(pts, 0, sizeof *pts);
-    if (npy_read(o->input, NPY_FLOAT, &a, &err)) return cli_usage("embed", "%s", err.msg);
+    if (npy_read(o->input, NPY_UNIT, &a, &err)) return cli_usage("embed", "%s", err.msg);
     if (a.ndim != 2 || a.shape[0] > 100000000 || a.shape[1] > 100000000) {
+        int ndim = a.ndim; /* npy_free zeroes a */
+        long long rows = a.shape[0], cols = a.shape[1];
         npy_free(&a);
+        if (ndim == 2)
+            return cli_usage("embed", "%s: %lld x %lld is too large", o->input, rows, cols);
         return cli_usage("embed", "%s: expected a 2-D array (N x D), got %d dimensions", o->input,
-                         a.ndim);
+                         ndim);
     }
     pts->n = (int)a.shape[0];
     pts->d = (int)a.shape[1];
     pts->x = a.data; /* taken over */
     if (pts->n < 2 || pts->d < 1) {
-        points_free(pts);
+        points_free(pts); /* a.data with it; a.shape is still a's */
         return cli_usage("embed", "%s: need at least 2 rows and 1 column, got %lld x %lld",
                          o->input, (long long)a.shape[0], (long long)a.shape[1]);
     }
@@ -91,10 +96,12 @@ static int load_npy(const embed_opts *o, embed_points *pts)
         return cli_usage("embed", "%s", err.msg);
     }
     if (l.count != pts->n || (l.ndim != 1 && !(l.ndim == 2 && l.shape[1] == 1))) {
+        long long got = l.count; /* npy_free zeroes l, points_free pts */
+        int want = pts->n;
         npy_free(&l);
         points_free(pts);
-        return cli_usage("embed", "%s: expected %d labels (a 1-D array), got %lld", o->labels,
-                         pts->n, (long long)l.count);
+        return cli_usage("embed", "%s: expected %d labels (a 1-D array), got %lld", o->labels, want,
+                         got);
     }
     pts->labels = l.data;
     return CLI_OK;
@@ -220,18 +227,17 @@ static int embed_compute(const embed_opts *o, const embed_points *pts, float *xy
     return CLI_OK;
 }
 
-static int write_csv(const char *path, const float *xy, const int32_t *labels, int n)
+/* The layout as CSV into o (opened before the work), committed. */
+static int write_csv(fio_out *o, const float *xy, const int32_t *labels, int n)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) return cli_fail("embed", "%s: cannot create: %m", path);
+    FILE *f = o->f;
     fputs("x,y,label\n", f);
     for (int i = 0; i < n; i++) {
         fprintf(f, "%.9g,%.9g,", xy[2 * i], xy[2 * i + 1]);
         if (labels) fprintf(f, "%d", labels[i]);
         fputc('\n', f);
     }
-    if (ferror(f) | fclose(f)) return cli_fail("embed", "%s: write error", path);
-    return CLI_OK;
+    return cli_out_commit("embed", o);
 }
 
 int cmd_embed(int argc, char **argv)
@@ -327,9 +333,18 @@ int cmd_embed(int argc, char **argv)
         points_free(&pts);
         return cli_fail("embed", "out of memory for %d points", pts.n);
     }
+    fio_out out; /* opened before the work, so that a bad --out fails at once */
+    if ((rc = cli_out_open("embed", o.out, 0, &out))) {
+        free(xy);
+        points_free(&pts);
+        return rc;
+    }
     double t0 = cli_now();
     rc = embed_compute(&o, &pts, xy);
-    if (rc == CLI_OK) rc = write_csv(o.out, xy, pts.labels, pts.n);
+    if (rc == CLI_OK)
+        rc = write_csv(&out, xy, pts.labels, pts.n);
+    else
+        fio_out_abort(&out);
     if (rc == CLI_OK && !o.quiet)
         fprintf(stderr, "aetui embed: %d points in %.2f s -> %s\n", pts.n, cli_now() - t0, o.out);
     free(xy);

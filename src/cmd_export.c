@@ -3,20 +3,20 @@
  * The idea: one table of export modes, each an option naming its output file and a function
  * writing the run into an open FILE. Today there is --csv (per-epoch metrics); later modes
  * (batch losses, latent vectors as .npy, reconstructions) are one row and one function more.
- * A file is written beside its final name and renamed into place when complete, so a failed
- * export never leaves half a file; FILE "-" writes to standard output. */
-#include <errno.h>
+ * Every file goes through cli_out (core/fileio.h): written beside its final name and renamed
+ * into place when complete, so a failed export never leaves half a file, and written
+ * directly into a FIFO or a device, never replacing it; FILE "-" writes to standard output. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "dataset.h"
 #include "export_pictures.h"
+#include "npy.h"
 #include "store_cli.h"
 
 static const char export_help[] =
@@ -102,27 +102,11 @@ static int export_data(store *st, int64_t run, FILE *f, ae_err *err)
         ds_free(&ds);
         return -1;
     }
-    int images = ds.kind == DS_IMAGES;
-    char dict[160];
-    int n = images ? snprintf(dict, sizeof dict,
-                              "{'descr': '|u1', 'fortran_order': False, 'shape': (%d, %d, %d, "
-                              "%d), }",
-                              ds.n, ds.h, ds.w, ds.c)
-                   : snprintf(dict, sizeof dict,
-                              "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d, %d), }",
-                              ds.n, ds.t, ds.f);
-    int hl = n + 1;
-    while ((10 + hl) % 64) hl++;
-    unsigned char pre[10] = {
-        0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff), (unsigned char)(hl >> 8)};
-    fwrite(pre, 1, 10, f);
-    fprintf(f, "%s%*s\n", dict, hl - n - 1, "");
-    if (images)
-        fwrite(ds.u8, 1, (size_t)ds.n * ds.dim, f);
-    else
-        fwrite(ds.f32, sizeof(float), (size_t)ds.n * ds.dim, f);
+    int64_t image_shape[4] = {ds.n, ds.h, ds.w, ds.c}, seq_shape[3] = {ds.n, ds.t, ds.f};
+    rc = ds.kind == DS_IMAGES ? npy_fput_u8(f, "--out", ds.u8, 4, image_shape, err)
+                              : npy_fput_f32(f, "--out", ds.f32, 3, seq_shape, err);
     ds_free(&ds);
-    return 0;
+    return rc;
 }
 
 /* The picture modes (export_pictures.c), with their options. */
@@ -146,31 +130,19 @@ typedef struct export_mode {
     const char *file; /* set by the option */
 } export_mode;
 
-/* Writes one mode's output to path (or stdout for "-"), atomically for files. */
+/* Writes one mode's output to its file (or stdout for "-") through cli_out (fileio.h). */
 static int export_one(store *st, int64_t run, const export_mode *m)
 {
     ae_err err;
-    if (!strcmp(m->file, "-")) {
-        if (m->write(st, run, stdout, &err)) return cli_usage("export", "%s", err.msg);
-        if (fflush(stdout) != 0) return cli_fail("export", "cannot write the output");
-        return CLI_OK;
+    fio_out o;
+    int rc = cli_out_open("export", m->file, FIO_DASH, &o);
+    if (rc) return rc;
+    if (m->write(st, run, o.f, &err)) {
+        if (o.error || ferror(o.f)) return cli_out_commit("export", &o); /* the write error */
+        fio_out_abort(&o);
+        return cli_usage("export", "%s", err.msg);
     }
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%d", m->file, (int)getpid());
-    FILE *f = fopen(tmp, "wx");
-    if (!f) return cli_usage("export", "%s: cannot create: %s", m->file, strerror(errno));
-    int rc = m->write(st, run, f, &err);
-    int werr = ferror(f);
-    if (fflush(f) != 0) werr = 1;
-    if (fsync(fileno(f)) != 0) werr = 1;
-    if (fclose(f) != 0) werr = 1;
-    if (rc || werr || rename(tmp, m->file) != 0) {
-        int e = errno;
-        unlink(tmp);
-        if (rc) return cli_usage("export", "%s", err.msg);
-        return cli_usage("export", "%s: cannot write: %s", m->file, strerror(e));
-    }
-    return CLI_OK;
+    return cli_out_commit("export", &o);
 }
 
 int cmd_export(int argc, char **argv)

@@ -256,7 +256,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     ds_options o = {.data_dir = cfg.data_dir[0] ? cfg.data_dir : NULL, .n = cfg.train_n};
     if (ds_load(cfg.dataset, DS_TRAIN, &o, &tr, err)) goto out;
     o.n = cfg.test_n;
-    if (ds_load(cfg.dataset, DS_TEST, &o, &te, err)) goto out;
+    if (ds_load(cfg.dataset, DS_TEST, &o, &te, err) || ds_same_shape(&tr, &te, err)) goto out;
 
     net_shape in =
         tr.kind == DS_IMAGES ? (net_shape){3, tr.h, tr.w, tr.c} : (net_shape){2, tr.t, 1, tr.f};
@@ -327,7 +327,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     for (int i = 0; i < tr.nfiles; i++) files[i] = tr.files[i];
     const char *classes[DS_MAX_CLASSES];
     for (int i = 0; i < tr.nclasses; i++) classes[i] = tr.class_names[i];
-    train_info info = {&cfg,   cfg.dataset, tr.sha256,       files,   tr.nfiles,  n.nparams,
+    train_info info = {&cfg,   cfg.dataset, tr.sha256,       files,   tr.nfiles,   n.nparams,
                        tr.dim, nbatches,    blas_corename(), classes, tr.nclasses, ep0};
     res->params = n.nparams;
     if (obs && obs->on_start && obs->on_start(obs->ctx, &info, err)) goto out;

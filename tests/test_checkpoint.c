@@ -570,6 +570,52 @@ static void test_state(void)
     net_free(&b);
 }
 
+/* Sizes read from a checkpoint are bounded before any arithmetic (issue 11 item 7: input_shape
+ * [65536, 65536, 3] overflowed h*w*128 in presets.c, a signed overflow UBSan reports). */
+static void test_hostile_shapes(void)
+{
+    char px[1200];
+    snprintf(px, sizeof px, "%s/shape.safetensors", dir);
+    float w[1] = {0};
+    st_out t = {"x", 1, {1}, w};
+    static const struct {
+        const char *shape, *needle;
+    } bad[] = {
+        {"[65536, 65536, 3]", "out of range"},
+        {"[99999999999, 8, 3]", "is not [H, W, C]"},
+        {"[8, 8, 3, 1]", "is not [H, W, C]"},
+        {"[0, 8, 3]", "is not [H, W, C]"},
+        {"[8, -8, 3]", "is not [H, W, C]"},
+        {"[8, 8, 3] x", "is not [H, W, C]"},
+        {"[8, 8, 65]", "out of range"},
+        {"[100001, 3]", "out of range"},
+        {"[4294967304, 8, 3]", "is not [H, W, C]"}, /* 2^32 + 8: %d would have read 8 */
+    };
+    ae_err err;
+    ckpt_info info;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        st_kv meta[] = {{"model", "cnn"}, {"input_shape", bad[i].shape}, {"latent", "5"}};
+        CHECK(st_write(px, meta, 3, &t, 1, &err) == 0, "%s", err.msg);
+        CHECK(ckpt_info_read(px, &info, &err) == -1 && strstr(err.msg, bad[i].needle) &&
+                  strstr(err.msg, "shape.safetensors"),
+              "input_shape %s: '%s'", bad[i].shape, err.msg);
+    }
+    st_kv good[] = {{"model", "lstm"}, {"input_shape", " [ 50 ,10 ] "}, {"latent", "5"}};
+    CHECK(st_write(px, good, 3, &t, 1, &err) == 0, "%s", err.msg);
+    CHECK(ckpt_info_read(px, &info, &err) == 0 && info.input.rank == 2 && info.input.h == 50 &&
+              info.input.c == 10,
+          "[50, 10]: %s", err.msg);
+    /* the model builder bounds its input too, whoever calls it */
+    net n;
+    net_init(&n, (net_shape){3, 65536, 65536, 3});
+    CHECK(model_build(&n, "cnn", 5, &err) == -1 && strstr(err.msg, "out of range"),
+          "65536x65536 cnn: '%s'", err.msg);
+    net_free(&n);
+    net_init(&n, (net_shape){3, 4096, 4096, 3});
+    CHECK(model_build(&n, "cnn-flat", 5, &err) == 0, "4096x4096 builds: %s", err.msg);
+    net_free(&n);
+}
+
 int main(void)
 {
     test_tmpdir("checkpoint", dir, sizeof dir);
@@ -582,5 +628,6 @@ int main(void)
     test_bad_files();
     test_model_checks();
     test_state();
+    test_hostile_shapes();
     return test_done();
 }

@@ -115,6 +115,14 @@ int main(void)
     npy_free(&a);
     CHECK(npy_read(path_of("u1.npy"), NPY_FLOAT, &a, &err) == -1 && strstr(err.msg, "u1"),
           "uint8 accepted as float: %s", err.msg);
+    /* NPY_UNIT: 8-bit data scaled to [0,1] as ds_sample scales images, floats as they are */
+    CHECK(npy_read(path_of("u1.npy"), NPY_UNIT, &a, &err) == 0 && a.kind == NPY_UNIT &&
+              ((float *)a.data)[23] == 253 * (1.0f / 255.0f) && ((float *)a.data)[0] == 0,
+          "uint8 as unit floats: %s", err.msg);
+    npy_free(&a);
+    CHECK(npy_read(path_of("f2.npy"), NPY_UNIT, &a, &err) == 0 && !memcmp(a.data, f, sizeof f),
+          "float32 as unit floats: %s", err.msg);
+    npy_free(&a);
 
     /* float64 -> float32, versions 1, 2 and 3. */
     double dv[6] = {1.5, -2.25, 1e-3, 3.0e10, 0, -0.0};
@@ -225,6 +233,7 @@ int main(void)
     expect_fail("half.npy", buf, len, NPY_FLOAT, "unsupported dtype");
     len = make_npy(buf, 1, "{'descr': '<i4', 'fortran_order': False, 'shape': (6, 4), }", f, 96);
     expect_fail("intasfloat.npy", buf, len, NPY_FLOAT, "not supported here");
+    expect_fail("intasunit.npy", buf, len, NPY_UNIT, "float32, float64 or uint8");
     len = make_npy(buf, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (6, 4), }", f, 92);
     expect_fail("truncated.npy", buf, len, NPY_FLOAT, "bytes of data");
     len = make_npy(buf, 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (5, 4), }", f, 96);

@@ -135,7 +135,12 @@ int main(void)
     CHECK(pca_fit(&p, x, N, D, 6, &err) == -1, "k > d accepted");
     CHECK(pca_fit(&p, x, N, D, 0, &err) == -1, "k = 0 accepted");
     x[13] = NAN;
-    CHECK(pca_fit(&p, x, N, D, 2, &err) == -1 && strstr(err.msg, "not finite"), "NaN: %s", err.msg);
+    /* the message says what the value is and where (it used to print the flat index) */
+    CHECK(pca_fit(&p, x, N, D, 2, &err) == -1 && strstr(err.msg, "row 2, column 3 is NaN"),
+          "NaN: %s", err.msg);
+    x[13] = -INFINITY;
+    CHECK(pca_fit(&p, x, N, D, 2, &err) == -1 && strstr(err.msg, "is -infinity"), "-inf: %s",
+          err.msg);
     /* Constant data: zero variance, no failure. */
     float flat[4 * 3] = {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3};
     CHECK(pca_fit(&p, flat, 4, 3, 2, &err) == 0 && p.variance[0] == 0 && p.ratio[0] == 0,
