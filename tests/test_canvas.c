@@ -437,14 +437,17 @@ static void test_axes(void)
     /* charts over many ranges, linear and log, tall and short: distinct labels, every label
      * fits the left margin, and a tick at or above the data's top and at or below its bottom */
     canvas c;
-    canvas_init(&c, 400, 250, NULL);
+    canvas_init(&c, 400, 1000, NULL);
     ae_err err;
-    const double los[] = {0.0319, 1e-5, 0.2, -3, 1234.5, 0.9, 2e-3, 47};
-    const double spans[] = {0.0034, 3e-7, 0.0007, 0.01, 2.5, 80, 0.4, 1e6};
+    /* 0.07 .. 0.19: a run page's loss, whose labels stopped at 0.145 in a 760-pixel chart */
+    const double los[] = {0.0319, 1e-5, 0.2, -3, 1234.5, 0.9, 2e-3, 47, 0.07};
+    const double spans[] = {0.0034, 3e-7, 0.0007, 0.01, 2.5, 80, 0.4, 1e6, 0.12};
+    const int hs[] = {40, 110, 180, 250, 760, 1000};
     int checked = 0;
-    for (int li = 0; li < 8; li++)
+    for (int li = 0; li < 9; li++)
         for (int lg = 0; lg < 2; lg++)
-            for (int hh = 40; hh <= 250; hh += 70) {
+            for (int hi_ = 0; hi_ < 6; hi_++) {
+                int hh = hs[hi_];
                 double lo = los[li], hi = lo + spans[li];
                 if (lg && lo <= 0) continue;
                 float y[5];

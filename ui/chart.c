@@ -152,12 +152,18 @@ static int y_ticks(const chart *ch, double *lo, double *hi, int max_ticks, int e
         /* a narrow range: linear ticks of the values; the bottom stays above 0 */
         double vlo = pow(10, *lo), vhi = pow(10, *hi), olo = vlo;
         int n = linear_ticks(&vlo, &vhi, max_ticks, extend, vals, step);
-        if (!(vlo > 0)) {
+        if (!(vlo > 0)) { /* no 0 on a log axis: down to the 1, 2 or 5 under the data */
             vlo = olo;
+            for (int i = 0; i < nc; i++)
+                if (cand[i] <= *lo + 1e-9) vlo = pow(10, cand[i]);
             int k = 0;
             for (int i = 0; i < n; i++)
-                if (vals[i] >= vlo * (1 - 1e-9)) vals[k++] = vals[i];
-            n = k;
+                if (vals[i] > vlo * (1 + 1e-9)) vals[k++] = vals[i];
+            if (k > CHART_MAX_TICKS - 1) k = CHART_MAX_TICKS - 1;
+            memmove(vals + 1, vals, (size_t)k * sizeof *vals);
+            vals[0] = vlo;
+            n = k + 1;
+            *step = 0;
         }
         *lo = log10(vlo);
         *hi = log10(vhi);
@@ -471,6 +477,7 @@ int chart_draw(canvas *c, chart *ch, const chart_series *s, int ns, ae_err *err)
     double ystep, xstep;
     int max_y = ch->ph / (lab ? 28 : 8); /* unlabelled (braille): a tick every other row */
     if (max_y < 2) max_y = 2;
+    if (max_y > CHART_MAX_TICKS - 2) max_y = CHART_MAX_TICKS - 2; /* + 2 when extended */
     ch->nyticks = y_ticks(ch, &ylo, &yhi, max_y, extend, ch->yticks, &ystep);
     chart_tick_labels(ch->yticks, ch->nyticks, ystep, ch->ylabels);
     int left = lab ? max_label_width(ch->ylabels, ch->nyticks) + 4 + 2 + 2 +
@@ -508,6 +515,7 @@ int chart_draw(canvas *c, chart *ch, const chart_series *s, int ns, ae_err *err)
     }
     int max_x = ch->pw / (lab ? 8 * CANVAS_FONT_W : 16);
     if (max_x < 2) max_x = 2;
+    if (max_x > CHART_MAX_TICKS) max_x = CHART_MAX_TICKS;
     ch->nxticks = x_ticks(ch, xlo, xhi, max_x, ch->xticks, &xstep);
     chart_tick_labels(ch->xticks, ch->nxticks, xstep, ch->xlabels);
     ch->x0 = xlo;

@@ -279,11 +279,14 @@ static void draw_elbow(tui *t, int y, int x, int h, int w)
     text_visible(c->model, m, sizeof m);
     text_visible(c->dataset, d, sizeof d);
     if (c->ngroups > 1) snprintf(hint, sizeof hint, " (g: %d groups)", c->ngroups);
-    /* the longest title that leaves room for the legend */
-    int legw = 6 + crt_width(leg[0].name) + (npca ? 7 : 0);
-    snprintf(title, sizeof title, "Test MSE by latent: %s/%s%s", m, d, hint);
-    if (crt_width(title) + legw > w) snprintf(title, sizeof title, "%s/%s%s", m, d, hint);
-    if (crt_width(title) + legw > w) snprintf(title, sizeof title, "%s/%s", m, d);
+    /* the longest title and legend that fit: the group's name always stays */
+    for (int k = 0; k < 4; k++) {
+        if (k == 3) leg[0].name = "AE";
+        snprintf(title, sizeof title, "%s%s/%s%s", k == 0 ? "Test MSE by latent: " : "", m, d,
+                 k < 2 ? hint : "");
+        int legw = 6 + crt_width(leg[0].name) + (npca ? 7 : 0);
+        if (crt_width(title) + legw <= w) break;
+    }
     c->elbow.x_label = "latent";
     c->elbow.log2_x = 1;
     ae_err err;
@@ -416,8 +419,62 @@ static void cell(const tui_row *v, const tui_cmp_run *r, int col, int wide, char
     }
 }
 
-/* Draws the table in w columns from row y; returns the rows used. */
-static int draw_table(tui *t, int y, int x, int w)
+/* The table's cells and which columns fit in w. */
+typedef struct table {
+    char txt[MAX_ROWS][NCOLS][40];
+    int width[NCOLS], on[NCOLS];
+    const tui_row *rows[MAX_ROWS];
+} table;
+
+static void table_layout(tui *t, int w, table *L)
+{
+    tui_compare_state *c = &t->cmp;
+    int wide = w >= 130; /* full parameter counts */
+    for (int k = 0; k < NCOLS; k++) {
+        L->width[k] = crt_width(cols[k].head);
+        L->on[k] = 1;
+    }
+    for (int i = 0; i < c->nruns; i++) {
+        L->rows[i] = find_row(t, c->runs[i].id);
+        for (int k = 0; k < NCOLS; k++) {
+            L->txt[i][k][0] = 0;
+            if (L->rows[i])
+                cell(L->rows[i], &c->runs[i], k, wide, L->txt[i][k], sizeof L->txt[i][k]);
+            int cw = crt_width(L->txt[i][k]);
+            if (cw > L->width[k]) L->width[k] = cw;
+        }
+    }
+    /* a run that did not finish says so in its time cell when there is no status column:
+     * room for that first */
+    for (int i = 0; i < c->nruns; i++)
+        if (L->rows[i] && strcmp(L->rows[i]->r.status, "finished") &&
+            crt_width(L->txt[i][C_STATUS]) > L->width[C_TIME])
+            L->width[C_TIME] = crt_width(L->txt[i][C_STATUS]);
+    /* drop optional columns until the rest fits; then the dataset names are shortened */
+    const int min_ds = 7;
+    for (;;) {
+        int total = 0;
+        for (int k = 0; k < NCOLS; k++)
+            if (L->on[k]) total += L->width[k] + 1;
+        if (total - 1 <= w) break;
+        int worst = -1;
+        for (int k = 0; k < NCOLS; k++)
+            if (L->on[k] && cols[k].drop && (worst < 0 || cols[k].drop > cols[worst].drop))
+                worst = k;
+        if (worst < 0) break;
+        L->on[worst] = 0;
+    }
+    int rest = w + 1;
+    for (int k = 0; k < NCOLS; k++)
+        if (L->on[k] && k != C_DATASET) rest -= L->width[k] + 1;
+    if (L->width[C_DATASET] > rest - 1) L->width[C_DATASET] = rest - 1 > min_ds ? rest - 1 : min_ds;
+    for (int i = 0; i < c->nruns && !L->on[C_STATUS]; i++)
+        if (L->rows[i] && strcmp(L->rows[i]->r.status, "finished"))
+            snprintf(L->txt[i][C_TIME], sizeof L->txt[i][C_TIME], "%s", L->txt[i][C_STATUS]);
+}
+
+/* Draws the table laid out for w columns from row y; returns the rows used. */
+static int draw_table(tui *t, const table *L, int y, int x, int w)
 {
     tui_compare_state *c = &t->cmp;
     attr_t dim = crt_attr(&t->crt, CRT_DIM);
@@ -429,60 +486,16 @@ static int draw_table(tui *t, int y, int x, int w)
         crt_put(y + 1, x, w, "No runs yet: train one on screen 2.", dim, 0);
         return 2;
     }
-    char txt[MAX_ROWS][NCOLS][40];
-    int width[NCOLS], on[NCOLS];
-    int wide = w >= 130; /* full parameter counts */
-    for (int k = 0; k < NCOLS; k++) {
-        width[k] = crt_width(cols[k].head);
-        on[k] = 1;
-    }
-    const tui_row *rows[MAX_ROWS];
-    for (int i = 0; i < c->nruns; i++) {
-        rows[i] = find_row(t, c->runs[i].id);
-        for (int k = 0; k < NCOLS; k++) {
-            txt[i][k][0] = 0;
-            if (rows[i]) cell(rows[i], &c->runs[i], k, wide, txt[i][k], sizeof txt[i][k]);
-            int cw = crt_width(txt[i][k]);
-            if (cw > width[k]) width[k] = cw;
-        }
-    }
-    /* a run that did not finish says so in its time cell when there is no status column:
-     * room for that first */
-    for (int i = 0; i < c->nruns; i++)
-        if (rows[i] && strcmp(rows[i]->r.status, "finished") &&
-            crt_width(txt[i][C_STATUS]) > width[C_TIME])
-            width[C_TIME] = crt_width(txt[i][C_STATUS]);
-    /* drop optional columns until the rest fits; then the dataset names are shortened */
-    const int min_ds = 7;
-    for (;;) {
-        int total = 0;
-        for (int k = 0; k < NCOLS; k++)
-            if (on[k]) total += width[k] + 1;
-        if (total - 1 <= w) break;
-        int worst = -1;
-        for (int k = 0; k < NCOLS; k++)
-            if (on[k] && cols[k].drop && (worst < 0 || cols[k].drop > cols[worst].drop)) worst = k;
-        if (worst < 0) break;
-        on[worst] = 0;
-    }
-    int rest = w + 1;
-    for (int k = 0; k < NCOLS; k++)
-        if (on[k] && k != C_DATASET) rest -= width[k] + 1;
-    if (width[C_DATASET] > rest - 1) width[C_DATASET] = rest - 1 > min_ds ? rest - 1 : min_ds;
-    for (int i = 0; i < c->nruns && !on[C_STATUS]; i++)
-        if (rows[i] && strcmp(rows[i]->r.status, "finished"))
-            snprintf(txt[i][C_TIME], sizeof txt[i][C_TIME], "%s", txt[i][C_STATUS]);
-    /* header and rows */
     attr_t ha = crt_attr(&t->crt, CRT_HEADER);
     crt_put(y + 1, x, w, "", ha, 1);
     for (int r = -1; r < c->nruns; r++) {
         int cx = x;
-        int unfinished = r >= 0 && rows[r] && strcmp(rows[r]->r.status, "finished");
+        int unfinished = r >= 0 && L->rows[r] && strcmp(L->rows[r]->r.status, "finished");
         for (int k = 0; k < NCOLS; k++) {
-            if (!on[k]) continue;
-            const char *s = r < 0 ? cols[k].head : txt[r][k];
+            if (!L->on[k]) continue;
+            const char *s = r < 0 ? cols[k].head : L->txt[r][k];
             char buf[64];
-            int sw = crt_width(s), cw = width[k];
+            int sw = crt_width(s), cw = L->width[k];
             if (k == C_DATASET && sw > cw) { /* a name, not a number: shortened with '~' */
                 snprintf(buf, sizeof buf, "%.*s~", cw - 1 > 0 ? cw - 1 : 0, s);
                 s = buf, sw = cw;
@@ -515,7 +528,9 @@ static int elbow_at(const tui_elbow_pt *p, int n)
     return -1;
 }
 
-static int findings(tui *t, char f[][320], int cap)
+/* The findings in sentences; the runs' MSE against PCA only when the table has no column
+ * for it (pca_shown). */
+static int findings(tui *t, char f[][320], int cap, int pca_shown)
 {
     tui_compare_state *c = &t->cmp;
     int nf = 0;
@@ -565,6 +580,7 @@ static int findings(tui *t, char f[][320], int cap)
         double pca = c->runs[i].pca;
         if (!v || !v->r.sum.has || !isfinite(pca) || !(pca > 0)) continue;
         havepca = 1;
+        if (pca_shown) continue;
         double rel = (v->r.sum.test_mse - pca) / pca * 100;
         snprintf(f[nf++], sizeof f[0], "Run #%lld's test MSE is %.0f%% %s than PCA's at latent %d.",
                  (long long)v->r.id, fabs(rel), rel < 0 ? "lower" : "higher", v->latent);
@@ -621,8 +637,10 @@ static void compare_draw(tui *t, int y, int x, int h, int w)
     if (c->stale) cmp_refresh(t);
     tui_clear(y, x, h, w);
     char f[8][320], q[256];
-    int nf = findings(t, f, 8);
     int tw = w - 2;
+    table L;
+    table_layout(t, tw, &L);
+    int nf = findings(t, f, 8, c->nruns && L.on[C_VSPCA]);
     int th = 2 + (c->nruns ? c->nruns : 1), qh = tui_queue_text(t, q, sizeof q, 1) ? 1 : 0;
     int fl = 1 + wrapped_lines(f, nf, tw);
     /* the charts get what the table and findings leave, but at least half of it */
@@ -633,7 +651,7 @@ static void compare_draw(tui *t, int y, int x, int h, int w)
     draw_overlay(t, y, x, chart_h, w / 2 - 1);
     draw_elbow(t, y, x + w / 2, chart_h, w - w / 2);
     int r = y + chart_h;
-    r += draw_table(t, r, x + 1, tw);
+    r += draw_table(t, &L, r, x + 1, tw);
     if (qh) {
         char line[300];
         snprintf(line, sizeof line, "%s; C cancels", q);
