@@ -62,6 +62,20 @@ static int find_try(const char *dir, const char *sub, const char *const *marks, 
     return 0;
 }
 
+int ds_user_dir(char *out, int len, ae_err *err)
+{
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    int n;
+    if (xdg && xdg[0] == '/') /* the XDG spec: a relative value is ignored */
+        n = snprintf(out, (size_t)len, "%s/aetui/datasets", xdg);
+    else if (home && *home)
+        n = snprintf(out, (size_t)len, "%s/.local/share/aetui/datasets", home);
+    else
+        return ae_fail(err, "neither $XDG_DATA_HOME nor $HOME is set: no datasets folder");
+    if (n < 0 || n >= len) return ae_fail(err, "the datasets folder's path is too long");
+    return 0;
+}
+
 int ds_locate(const char *name, const char *data_dir, char *dir_out, int dir_len, ae_err *err)
 {
     const char *const *subs, *const *marks;
@@ -100,11 +114,7 @@ int ds_locate(const char *name, const char *data_dir, char *dir_out, int dir_len
     int nroots = 0;
     const char *env = getenv("AETUI_DATA");
     if (env && *env) snprintf(roots[nroots++], sizeof roots[0], "%s", env);
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(roots[nroots++], sizeof roots[0], "%s/aetui/datasets", xdg);
-    else if (home && *home)
-        snprintf(roots[nroots++], sizeof roots[0], "%s/.local/share/aetui/datasets", home);
+    if (ds_user_dir(roots[nroots], sizeof roots[0], NULL) == 0) nroots++;
     snprintf(roots[nroots++], sizeof roots[0], "/usr/share/datasets");
     snprintf(roots[nroots++], sizeof roots[0], "/usr/local/share/datasets");
     for (int r = 0; r < nroots; r++) {

@@ -80,6 +80,11 @@ void ds_sample(const dataset *ds, int i, float *out);
  * (cifar-10-batches-bin, fashion-mnist, mnist). sines is always found (synthetic). */
 int ds_locate(const char *name, const char *data_dir, char *dir_out, int dir_len, ae_err *err);
 
+/* aetui's own datasets folder, searched by ds_locate and filled by `aetui get`:
+ * $XDG_DATA_HOME/aetui/datasets when XDG_DATA_HOME is an absolute path, else
+ * $HOME/.local/share/aetui/datasets. */
+int ds_user_dir(char *out, int len, ae_err *err);
+
 /* The dataset names aetui knows, NULL-terminated. */
 extern const char *const ds_names[];
 

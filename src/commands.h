@@ -21,6 +21,8 @@ int cmd_baseline(int argc, char **argv);
 /* Checkpoints (issue 7): a run's encoder and whole model on new data. */
 int cmd_encode(int argc, char **argv);
 int cmd_reconstruct(int argc, char **argv);
+/* The standard datasets downloaded, checked and unpacked (issue 12). */
+int cmd_get(int argc, char **argv);
 /* The interactive interface (issue 4): `aetui` with no command, or `aetui tui`. */
 int cmd_tui(int argc, char **argv);
 

@@ -4,7 +4,12 @@
 #   run STATUS NAME CMD...   runs CMD (60 s timeout: a hang is a failure), stdout and stderr in
 #                            $O/out and $O/err ($O is $T unless the caller changes it)
 #   one_line NAME NEEDLE...  stderr is exactly one line, holding every NEEDLE
+#   expect STATUS CMD...     run, named by the command line, with a 600 s timeout
+#                            ($EXPECT_TIMEOUT), for the tests that only need the status
+#   has out|err PATTERN      the last command's stdout or stderr matches (grep)
+#   hasnt out|err PATTERN    it does not
 #   finish                   prints the counts; the script's exit status
+# Tests that do not call cli_setup set T themselves; $O defaults to it.
 BIN=${AETUI_BIN:?AETUI_BIN not set}
 cli_setup() {
     T=${AETUI_TEST_TMP:-/tmp}/$1.$$
@@ -41,6 +46,14 @@ one_line() {
     done
     return 0
 }
+expect() {
+    local want=$1
+    shift
+    : "${O:=$T}"
+    RUN_TIMEOUT=${EXPECT_TIMEOUT:-600} run "$want" "'$*'" "$@"
+}
+has() { if grep -q -- "$2" "${O:-$T}/$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "${O:-$T}/$1")"; fi; }
+hasnt() { if grep -q -- "$2" "${O:-$T}/$1"; then bad "$1 has '$2'"; else ok; fi; }
 finish() {
     echo "$passes passed, $fails failed"
     [ "$fails" = 0 ]

@@ -13,18 +13,7 @@ unset AETUI_DB
 export XDG_DATA_HOME=$T/xdg HOME=$T/home
 DB=$T/aetui.db
 
-fails=0 passes=0
-ok() { passes=$((passes + 1)); }
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-# expect STATUS CMD...: runs CMD, output in $T/out and $T/err, checks the exit status
-expect() {
-    local want=$1
-    shift
-    "$@" >"$T/out" 2>"$T/err" </dev/null
-    local got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "'$*' exited $got, expected $want: $(head -c 300 "$T/err")"; fi
-}
-has() { if grep -q -- "$2" "$T/$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "$T/$1")"; fi; }
+. "$(dirname "$0")/cli_harness.sh"
 # field FILE KEY: a key of the last JSON object in FILE ("" when missing)
 field() {
     python3 -c 'import json,sys

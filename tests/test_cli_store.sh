@@ -16,19 +16,7 @@ DB=$T/s/aetui.db
 mkdir -p "$T/s"
 "$HELPER" --fill "$DB" >/dev/null || { echo "FAIL: fill"; exit 1; }
 
-fails=0 passes=0
-ok() { passes=$((passes + 1)); }
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-# expect STATUS CMD...: runs CMD, output in $T/out and $T/err, checks the exit status
-expect() {
-    local want=$1
-    shift
-    "$@" >"$T/out" 2>"$T/err" </dev/null
-    local got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "'$*' exited $got, expected $want: $(head -c 300 "$T/err")"; fi
-}
-has() { if grep -q -- "$2" "$T/$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "$T/$1")"; fi; }
-hasnt() { if grep -q -- "$2" "$T/$1"; then bad "$1 has '$2'"; else ok; fi; }
+. "$(dirname "$0")/cli_harness.sh"
 no_escapes() { if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$T/out" "$T/err"; then bad "raw control characters in output of $1"; else ok; fi; }
 json_ok() {
     if command -v python3 >/dev/null; then

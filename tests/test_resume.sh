@@ -13,17 +13,7 @@ unset AETUI_DB
 A=$T/a/aetui.db B=$T/b/aetui.db
 COMMON=(--model lstm --train 128 --test 32 --threads 2 --seed 5)
 
-fails=0 passes=0
-ok() { passes=$((passes + 1)); }
-bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
-expect() {
-    local want=$1
-    shift
-    "$@" >"$T/out" 2>"$T/err" </dev/null
-    local got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "'$*' exited $got, expected $want: $(head -c 300 "$T/err")"; fi
-}
-has() { if grep -q -- "$2" "$T/$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "$T/$1")"; fi; }
+. "$(dirname "$0")/cli_harness.sh"
 field() { grep '"summary"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"; }
 # close X Y TOL: |X - Y| <= TOL * max(1, |Y|)
 close() { awk -v x="$1" -v y="$2" -v t="$3" 'BEGIN { d = x - y; if (d < 0) d = -d; m = y < 0 ? -y : y; if (m < 1) m = 1; exit !(x != "" && d <= t * m) }'; }
