@@ -27,7 +27,7 @@ train() { "$BIN" train --train 256 --test 64 --epochs 1 --threads 1 --db "$DB" "
 nruns() { "$BIN" runs --db "$DB" | tail -n +2 | grep -c .; }
 # the screen's text with a question box's lines joined into one line (the text between the
 # box's side bars, or the whole line outside the box)
-flat() { cap | sed 's/^[^|]*|//; s/|[^|]*$//' | tr '\n' ' ' | tr -s ' '; }
+flat() { cap | sed 's/│/|/g; s/^[^|]*|//; s/|[^|]*$//' | tr '\n' ' ' | tr -s ' '; } # box sides: │ (UTF-8) or |
 expect_flat() {
     local i
     for ((i = 0; i < ${2:-5} * 10; i++)); do flat | grep -qE -- "$1" && { ok; return 0; }; sleep 0.1; done

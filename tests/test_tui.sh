@@ -6,17 +6,9 @@
 # second process's run appears; quit leaves a sane terminal. Skips (77) without tmux.
 set -u
 BIN=${AETUI_BIN:?AETUI_BIN not set}
-command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
-T=${AETUI_TEST_TMP:-/tmp}/tui.$$
-rm -rf "$T" && mkdir -p "$T" || exit 1
-SOCK=aetui_test_$$
-cleanup() { tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-unset AETUI_DB NO_COLOR AETUI_TRACE
-export XDG_DATA_HOME=$T/xdg HOME=$T/home LC_ALL=C.UTF-8 AETUI_GRAPHICS=blocks
-DB=$T/aetui.db
 
 . "$(dirname "$0")/tui_harness.sh"
+tui_setup tui
 quit_ok() { # q, then the process exits 0 and the terminal is sane
     keys q
     local i
@@ -28,9 +20,9 @@ quit_ok() { # q, then the process exits 0 and the terminal is sane
 
 # ---- every screen and the help
 start 120 36
-expect "Runs so far" 3 "home"
-expect "sines +\(synthetic" 3 "datasets found"
-expect "graphics +blocks" 3 "graphics mode"
+expect "Runs: 0 in the store" 3 "home"
+expect "sines +synthetic" 3 "datasets found"
+expect "text \(Unicode blocks and braille\)" 3 "graphics mode in plain words"
 keys 2; expect "Form \(Enter edits" 3 "train screen"
 keys 3; expect "sort: id" 3 "runs screen"
 keys 4; expect "Best CNN and best LSTM" 3 "compare screen"
@@ -39,7 +31,7 @@ keys 6; expect "Reconstructions" 3 "reconstructions slot"
 keys 7; expect "Total params|params" 3 "model summary"
 keys '?'; expect "Keys: Model screen" 3 "help overlay"
 keys x; expect "Total params|params" 3 "help closes"
-keys Tab; expect "Runs so far" 3 "Tab wraps to Home"
+keys Tab; expect "Runs: 0 in the store" 3 "Tab wraps to Home"
 
 # ---- a tiny training run typed into the form: epochs 3, train 128, test 32
 keys 2 j j j Enter 3 Enter j j j Enter 128 Enter j Enter 32 Enter
@@ -72,10 +64,10 @@ expect "3 of 3 runs" 4 "the other process's run appears" || "$BIN" runs --db "$D
 
 # ---- sorting: by latent (o three times from id), ascending with r
 keys o o o
-expect "latv" 3 "sort by latent, descending"
+expect "lat[v▼]" 3 "sort by latent, descending"
 first=$(cap | grep -E '^ +[* ] +[0-9]+ +lstm' | head -1 | awk '{print $(NF>0?4:0)}')
 keys r
-expect "lat\^" 3 "sort ascending"
+expect "lat[\^▲]" 3 "sort ascending"
 rows=$(cap | grep -E '^ +[0-9]+ +lstm +sines' | awk '{print $4}' | tr '\n' ' ')
 if [ "$rows" = "4 8 20 " ]; then ok; else bad "latent ascending order is '$rows', expected '4 8 20 '"; fi
 
@@ -98,7 +90,7 @@ expect "Test loss" 3 "compare overlay"
 expect "━ #[0-9]+ +lstm +sines" 3 "the marked runs' table, a swatch of their curve's colour first"
 # Enter opens a run's page, Esc returns
 keys 3 g Enter
-expect "hyperparameters" 3 "run page"
+expect "Hyperparameters" 3 "run page"
 keys Escape
 expect "of 3 runs" 3 "back to the table"
 

@@ -6,17 +6,9 @@
 # every screen without colour. Skips (77) without tmux.
 set -u
 BIN=${AETUI_BIN:?AETUI_BIN not set}
-command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
-T=${AETUI_TEST_TMP:-/tmp}/tui_term.$$
-rm -rf "$T" && mkdir -p "$T" || exit 1
-SOCK=aetui_term_$$
-cleanup() { tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-unset AETUI_DB NO_COLOR AETUI_TRACE
-export XDG_DATA_HOME=$T/xdg HOME=$T/home LC_ALL=C.UTF-8 AETUI_GRAPHICS=blocks
-DB=$T/aetui.db
 
 . "$(dirname "$0")/tui_harness.sh"
+tui_setup tui_term
 wait_exit() {
     local i
     for ((i = 0; i < 100; i++)); do [ -s "$T/exit" ] && [ -s "$T/stty" ] && return 0; sleep 0.1; done
@@ -85,7 +77,7 @@ grep -qE '(^| )icanon( |$)' "$T/stty" && ok || bad "terminal not restored after 
 
 # ---- NO_COLOR in 80x24: every screen, no colour escapes
 start 80 24 NO_COLOR=1
-expect "colours +none" 3 "NO_COLOR seen"
+expect "no colours" 3 "NO_COLOR seen"
 for k in 1 2 3 4 5 6 7; do
     keys "$k"
     sleep 0.3

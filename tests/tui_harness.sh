@@ -1,8 +1,22 @@
 # tui_harness.sh: what the tmux-driven TUI tests share (sourced by test_tui*.sh, not a test).
-# The caller sets BIN, T (its temporary directory), SOCK (a private tmux socket name) and DB,
-# and defines nothing else of these names; APP_ARGS (optional) holds more options for the
-# program (put before --db, e.g. "--screen 2 --data-dir DIR"). Every helper talks to the one session "s".
+# The caller sets BIN and calls tui_setup NAME, which sets T (its temporary directory), SOCK (a
+# private tmux socket name) and DB; it defines nothing else of these names. APP_ARGS (optional)
+# holds more options for the program (put before --db, e.g. "--screen 2 --data-dir DIR"). Every
+# helper talks to the one session "s".
 fails=0 passes=0
+# tui_setup NAME: skips (77) without tmux; a private temporary directory $T and tmux server
+# $SOCK, both gone on exit; the environment cleared of the user's settings (UTF-8, text
+# pictures, a private home) and the store $DB in $T
+tui_setup() {
+    command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
+    T=${AETUI_TEST_TMP:-/tmp}/$1.$$
+    rm -rf "$T" && mkdir -p "$T" || exit 1
+    SOCK=aetui_$1_$$
+    trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$T"' EXIT
+    unset AETUI_DB NO_COLOR AETUI_TRACE AETUI_DATA
+    export XDG_DATA_HOME=$T/xdg HOME=$T/home LC_ALL=C.UTF-8 AETUI_GRAPHICS=blocks
+    DB=$T/aetui.db
+}
 ok() { passes=$((passes + 1)); }
 bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
 cap() { tmux -L "$SOCK" capture-pane -p -t s "$@"; }

@@ -223,8 +223,7 @@ int crt_resize(crt *c)
     return 0;
 }
 
-/* Width of one code point starting at s (len bytes available); *adv gets its byte length. */
-static int cp_width(const char *s, size_t len, size_t *adv)
+int crt_char_width(const char *s, size_t len, size_t *adv)
 {
     mbstate_t st;
     memset(&st, 0, sizeof st);
@@ -245,7 +244,7 @@ int crt_width(const char *s)
     size_t len = strlen(s);
     while (len > 0) {
         size_t adv;
-        w += cp_width(s, len, &adv);
+        w += crt_char_width(s, len, &adv);
         s += adv, len -= adv;
     }
     return w;
@@ -259,7 +258,7 @@ int crt_put(int y, int x, int w, const char *s, attr_t attr, int pad)
     int used = 0;
     while (bytes < len) {
         size_t adv;
-        int cw = cp_width(s + bytes, len - bytes, &adv);
+        int cw = crt_char_width(s + bytes, len - bytes, &adv);
         if (used + cw > w) break;
         used += cw, bytes += adv;
     }

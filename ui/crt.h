@@ -74,6 +74,9 @@ attr_t crt_attr(const crt *c, int role);
 attr_t crt_plot_attr(const crt *c, uint32_t rgb, int idx256);
 /* Reads the window size from the terminal and resizes ncurses' screens; returns 0. */
 int crt_resize(crt *c);
+/* Cells of the character at s (len > 0 bytes available; wide 2, controls 0, a malformed byte
+ * 1); *adv gets its length in bytes (at least 1). */
+int crt_char_width(const char *s, size_t len, size_t *adv);
 /* Number of cells a UTF-8 string takes (wide characters count 2, controls 0). */
 int crt_width(const char *s);
 /* Draws s at (y, x) cut to at most w cells, in attr; pads with spaces to w when pad. Returns

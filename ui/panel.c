@@ -1,7 +1,8 @@
-/* panel.c: the list widget (see panel.h). */
+/* panel.c: the list widget and the table columns (see panel.h). */
 #include "panel.h"
 
-#include <curses.h>
+#include "crt.h"
+#include "fit.h"
 
 void panel_place(panel *p, int y, int x, int h, int w)
 {
@@ -85,5 +86,62 @@ void panel_draw(panel *p, panel_row_fn row, void *ctx)
             move(y, p->x);
             for (int k = 0; k < p->w; k++) addch(' ');
         }
+    }
+}
+
+int panel_columns(const panel_col *cols, int n, int x0, int width, int *x, int *w)
+{
+    int maxprio = 0, used = 0, shown = 0, nflex = 0, full = 0;
+    for (int c = 0; c < n; c++) {
+        w[c] = 0, x[c] = x0;
+        if (cols[c].prio > maxprio) maxprio = cols[c].prio;
+        if (cols[c].grow > maxprio) maxprio = cols[c].grow;
+    }
+    for (int p = 0; p <= maxprio && !full; p++) {
+        for (int c = 0; c < n; c++) {
+            int extra = cols[c].max - w[c];
+            if (p && cols[c].grow == p && w[c] && extra > 0 && used + extra <= width)
+                w[c] += extra, used += extra;
+        }
+        for (int c = 0; c < n && !full; c++) {
+            if (cols[c].prio != p || cols[c].min <= 0) continue;
+            int need = cols[c].min + (shown ? 1 : 0);
+            if (used + need > width) {
+                full = 1;
+                break;
+            }
+            w[c] = cols[c].min, used += need, shown++;
+            nflex += cols[c].flex != 0;
+        }
+    }
+    for (int p = 0; p <= maxprio; p++)
+        for (int c = 0; c < n; c++) {
+            if (cols[c].prio != p || !w[c] || cols[c].flex) continue;
+            int extra = cols[c].max - w[c];
+            if (extra > width - used) extra = width - used;
+            if (extra > 0) w[c] += extra, used += extra;
+        }
+    for (int c = 0, k = 0; c < n && nflex; c++) {
+        if (!w[c] || !cols[c].flex) continue;
+        int extra = (width - used) / (nflex - k++);
+        w[c] += extra, used += extra;
+    }
+    for (int c = 0, xx = x0; c < n; c++) {
+        x[c] = xx;
+        if (w[c]) xx += w[c] + 1;
+    }
+    return used;
+}
+
+void panel_cell(int y, int x, int w, const char *s, int right, int utf8, attr_t attr)
+{
+    if (w <= 0) return;
+    char f[FIT_LINE];
+    int fw = fit_text(s, w, utf8, f, sizeof f);
+    if (right && fw < w) {
+        crt_put(y, x, w - fw, "", attr, 1);
+        crt_put(y, x + w - fw, fw, f, attr, 0);
+    } else {
+        crt_put(y, x, w, f, attr, 1);
     }
 }

@@ -1,4 +1,5 @@
-/* panel.h: the one list widget every screen reuses (after htop's Panel.c).
+/* panel.h: the one list widget every screen reuses (after htop's Panel.c), and the columns of
+ * a table laid out for the width at hand.
  *
  * A panel is a rectangle showing rows [top, top + visible) of n rows, one of them selected.
  * It knows nothing of what the rows are: panel_draw() calls the screen's row callback for each
@@ -7,6 +8,8 @@
  * row are here once. Memory: the caller's struct. Threads: the UI thread. */
 #ifndef AE_PANEL_H
 #define AE_PANEL_H
+
+#include <curses.h>
 
 typedef struct panel {
     int y, x, h, w; /* the rectangle, header row included when header = 1 */
@@ -37,5 +40,30 @@ void panel_scroll(panel *p);
 int panel_hit(const panel *p, int y, int x);
 /* Draws the visible rows (and blanks the rest of the rectangle). */
 void panel_draw(panel *p, panel_row_fn row, void *ctx);
+
+/* Columns by priority (as htop and btop grow into a wider window): a table is laid out for 80
+ * columns first, and each wider window shows more of its columns. Level by level (0, 1, ...),
+ * the columns whose `grow` is that level widen to their `max` when the whole widening fits,
+ * then the columns whose `prio` is that level appear at their `min` width, in their order,
+ * while they fit; the first one that does not fit ends the adding (so a narrow column of low
+ * priority never takes the place of a wider, more important one). One blank separates two
+ * columns, and they keep their order on screen. What is left widens the columns toward their
+ * `max`, lower prio first, and then goes to the `flex` ones (free text: tags, names). */
+typedef struct panel_col {
+    const char *title;
+    int min, max; /* cells; max < min means min */
+    int right;    /* right-aligned (numbers) */
+    int prio;     /* the level at which it appears; 0: always wanted */
+    int flex;     /* takes the room that is left */
+    int grow;     /* the level at which it widens to max (0: only with the room left at the end) */
+} panel_col;
+
+/* Lays out n columns in width cells starting at x0: x[c] and w[c] (0: not shown). Returns the
+ * cells used. */
+int panel_columns(const panel_col *cols, int n, int x0, int width, int *x, int *w);
+/* Draws text from outside (made visible, cut at a word boundary with an ellipsis) or a number
+ * formatted to fit (fit.h) in a cell of w columns, right-aligned when right, padded with
+ * blanks in attr. */
+void panel_cell(int y, int x, int w, const char *s, int right, int utf8, attr_t attr);
 
 #endif

@@ -9,36 +9,66 @@
  * comes from the store is shown through text_visible(). */
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "fit.h"
 #include "model.h"
 #include "text.h"
 #include "tui.h"
 
+/* The table's columns in their order on screen; which of them show depends on the width
+ * (panel_columns): at 80 columns id, model, dataset, latent, epochs, status, test MSE, the PCA
+ * baseline's MSE and training time; wider windows add the parent, the sample sizes, test MAE,
+ * tags, start time, name, best MSE, wall time and samples/s, in that order. */
 enum {
     C_ID,
     C_MODEL,
     C_DATASET,
     C_LATENT,
     C_EPOCHS,
+    C_TRAIN_N,
+    C_TEST_N,
     C_STATUS,
-    C_BEST,
     C_MSE,
+    C_PCA,
+    C_MAE,
+    C_BEST,
+    C_TRAIN_TIME,
+    C_WALL,
     C_SPS,
     C_STARTED,
-    C_DUR,
+    C_PARENT,
     C_TAGS,
+    C_NAME,
+    C_NCOLS
 };
-typedef struct col_def {
-    const char *title;
-    int w, right, min_cols; /* shown when the screen is at least min_cols wide */
-} col_def;
-static const col_def cols_def[RUNS_NCOLS] = {
-    {"id", 4, 1, 0},    {"model", 8, 0, 0},      {"dataset", 8, 0, 0}, {"lat", 4, 1, 0},
-    {"ep", 4, 1, 0},    {"status", 8, 0, 0},     {"best", 8, 1, 0},    {"testMSE", 8, 1, 0},
-    {"smp/s", 6, 1, 0}, {"started", 11, 0, 100}, {"time", 6, 1, 0},    {"tags", 0, 0, 0}};
+_Static_assert((int)C_NCOLS == (int)RUNS_NCOLS, "tui.h's RUNS_NCOLS is the number of columns");
+
+/* title, min, max, right, prio, flex, grow */
+static const panel_col cols_def[RUNS_NCOLS] = {
+    [C_ID] = {"id", 2, 0, 1, 0, 0, 0},
+    [C_MODEL] = {"model", 8, 8, 0, 0, 0, 0},
+    [C_DATASET] = {"dataset", 7, 13, 0, 0, 0, 1},
+    [C_LATENT] = {"lat", 3, 0, 1, 0, 0, 0},
+    [C_EPOCHS] = {"ep", 3, 0, 1, 1, 0, 0},
+    [C_TRAIN_N] = {"train N", 7, 0, 1, 5, 0, 0},
+    [C_TEST_N] = {"test N", 6, 0, 1, 5, 0, 0},
+    [C_STATUS] = {"status", 8, 11, 0, 0, 0, 1},
+    [C_MSE] = {"test MSE", 8, 9, 1, 0, 0, 0},
+    [C_PCA] = {"PCA MSE", 8, 9, 1, 2, 0, 0},
+    [C_MAE] = {"test MAE", 8, 9, 1, 6, 0, 0},
+    [C_BEST] = {"best MSE", 8, 9, 1, 10, 0, 0},
+    [C_TRAIN_TIME] = {"train time", 10, 0, 1, 3, 0, 0},
+    [C_WALL] = {"wall time", 9, 0, 1, 11, 0, 0},
+    [C_SPS] = {"smp/s", 6, 0, 1, 12, 0, 0},
+    [C_STARTED] = {"started", 11, 0, 0, 8, 0, 0},
+    [C_PARENT] = {"parent", 6, 0, 1, 4, 0, 0},
+    [C_TAGS] = {"tags", 10, 0, 0, 7, 1, 0},
+    [C_NAME] = {"name", 12, 0, 0, 9, 1, 0},
+};
 
 static const char *const statuses[] = {"running", "finished",    "stopped", "diverged",
                                        "failed",  "interrupted", NULL};
@@ -121,11 +151,18 @@ static const tui_key runs_keys[] = {
 
 /* ---- filter and sort ------------------------------------------------------------------- */
 
-static double row_duration(const tui_row *v)
+/* From creation to the end (or to now while running): loading the data, training, testing
+ * and the PCA baseline. The training time alone is the summary's seconds. */
+static double row_wall(const tui_row *v)
 {
     if (v->r.finished > 0 && v->r.created > 0) return v->r.finished - v->r.created;
     if (!strcmp(v->r.status, "running") && v->r.created > 0)
         return (double)time(NULL) - v->r.created;
+    return NAN;
+}
+
+static double row_train_time(const tui_row *v)
+{
     return v->r.sum.has ? v->r.sum.seconds : NAN;
 }
 
@@ -181,9 +218,14 @@ static int cmp_num(double a, double b)
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-typedef struct sort_ctx {
-    const tui *t;
-} sort_ctx;
+static double sum_or_nan(const tui_row *v, double x)
+{
+    return v->r.sum.has ? x : NAN;
+}
+static double known(int n)
+{
+    return n > 0 ? n : NAN;
+}
 
 static int compare_rows(const tui *t, const tui_row *a, const tui_row *b)
 {
@@ -199,33 +241,54 @@ static int compare_rows(const tui *t, const tui_row *a, const tui_row *b)
         c = strcmp(a->r.dataset, b->r.dataset);
         break;
     case C_LATENT:
-        c = cmp_num(a->latent, b->latent);
+        c = cmp_num(known(a->latent), known(b->latent));
         break;
     case C_EPOCHS:
         c = cmp_num(a->r.sum.has ? a->r.sum.epochs : 0, b->r.sum.has ? b->r.sum.epochs : 0);
         break;
+    case C_TRAIN_N:
+        c = cmp_num(known(a->train_n), known(b->train_n));
+        break;
+    case C_TEST_N:
+        c = cmp_num(known(a->test_n), known(b->test_n));
+        break;
     case C_STATUS:
         c = strcmp(a->r.status, b->r.status);
         break;
-    case C_BEST:
-        c = cmp_num(a->r.sum.has ? a->r.sum.best_test_loss : NAN,
-                    b->r.sum.has ? b->r.sum.best_test_loss : NAN);
-        break;
     case C_MSE:
-        c = cmp_num(a->r.sum.has ? a->r.sum.test_mse : NAN, b->r.sum.has ? b->r.sum.test_mse : NAN);
+        c = cmp_num(sum_or_nan(a, a->r.sum.test_mse), sum_or_nan(b, b->r.sum.test_mse));
+        break;
+    case C_PCA:
+        c = cmp_num(a->pca > 0 ? a->pca_mse : NAN, b->pca > 0 ? b->pca_mse : NAN);
+        break;
+    case C_MAE:
+        c = cmp_num(sum_or_nan(a, a->r.sum.test_mae), sum_or_nan(b, b->r.sum.test_mae));
+        break;
+    case C_BEST:
+        c = cmp_num(sum_or_nan(a, a->r.sum.best_test_loss), sum_or_nan(b, b->r.sum.best_test_loss));
+        break;
+    case C_TRAIN_TIME:
+        c = cmp_num(row_train_time(a), row_train_time(b));
+        break;
+    case C_WALL:
+        c = cmp_num(row_wall(a), row_wall(b));
         break;
     case C_SPS:
-        c = cmp_num(a->r.sum.has ? a->r.sum.samples_per_sec : NAN,
-                    b->r.sum.has ? b->r.sum.samples_per_sec : NAN);
+        c = cmp_num(sum_or_nan(a, a->r.sum.samples_per_sec),
+                    sum_or_nan(b, b->r.sum.samples_per_sec));
         break;
     case C_STARTED:
         c = cmp_num(a->r.created, b->r.created);
         break;
-    case C_DUR:
-        c = cmp_num(row_duration(a), row_duration(b));
+    case C_PARENT:
+        c = cmp_num(a->r.parent > 0 ? (double)a->r.parent : NAN,
+                    b->r.parent > 0 ? (double)b->r.parent : NAN);
         break;
     case C_TAGS:
         c = strcmp(a->r.tags, b->r.tags);
+        break;
+    case C_NAME:
+        c = strcmp(a->r.name, b->r.name);
         break;
     default:
         break;
@@ -245,6 +308,8 @@ static void rebuild_view(tui *t)
     if (!s->view) return;
     for (int i = 0; i < t->nrows; i++)
         if (keep(t, &t->rows_v[i])) s->view[s->nview++] = i;
+    if (s->sort_col == C_PCA) /* every baseline is needed to sort by it */
+        for (int i = 0; i < s->nview; i++) tui_row_baseline(t, &t->rows_v[s->view[i]]);
     /* insertion sort keeps it simple and stable; the table is small (hundreds of rows) */
     for (int i = 1; i < s->nview; i++) {
         int v = s->view[i], j = i - 1;
@@ -276,46 +341,56 @@ typedef struct layout {
     int x[RUNS_NCOLS], w[RUNS_NCOLS];
 } layout;
 
-static void make_layout(int width, layout *L)
+static int digits(long long v)
 {
-    int x = 2; /* mark column */
-    for (int c = 0; c < RUNS_NCOLS; c++) {
-        int w = cols_def[c].w;
-        if (c == C_DATASET && width >= 100) w = 13;
-        if (c == C_STATUS && width >= 100) w = 11;
-        if (cols_def[c].min_cols > width) w = 0;
-        if (c == C_TAGS) w = width - x;
-        if (w < 0) w = 0;
-        L->x[c] = x, L->w[c] = w;
-        x += w ? w + 1 : 0;
-    }
+    int n = 1;
+    while (v >= 10) v /= 10, n++;
+    return n;
 }
 
-static void cell(int y, int x, int w, const char *s, int right, attr_t a)
+/* The columns for a table width cells wide (the mark takes the first two). Number columns are
+ * as wide as their widest value, the sorted column one more for its arrow. */
+static void make_layout(const tui *t, int width, layout *L)
 {
-    if (w <= 0) return;
-    char vis[256];
-    text_visible(s, vis, sizeof vis);
-    int vw = crt_width(vis);
-    if (vw > w) { /* cut with a mark */
-        crt_put(y, x, w - 1, vis, a, 1);
-        crt_put(y, x + w - 1, 1, "~", a, 0);
-        return;
+    panel_col c[RUNS_NCOLS];
+    memcpy(c, cols_def, sizeof c);
+    long long id = 0, lat = 0, trn = 0, tst = 0;
+    for (int i = 0; i < t->nrows; i++) {
+        const tui_row *v = &t->rows_v[i];
+        if (v->r.id > id) id = v->r.id;
+        if (v->latent > lat) lat = v->latent;
+        if (v->train_n > trn) trn = v->train_n;
+        if (v->test_n > tst) tst = v->test_n;
     }
-    if (right) {
-        crt_put(y, x, w - vw, "", a, 1);
-        crt_put(y, x + w - vw, vw, vis, a, 0);
-    } else {
-        crt_put(y, x, w, vis, a, 1);
+#define AT_LEAST(col, n) (c[col].min = c[col].min > (n) ? c[col].min : (n))
+    AT_LEAST(C_ID, digits(id));
+    AT_LEAST(C_LATENT, digits(lat));
+    AT_LEAST(C_TRAIN_N, digits(trn));
+    AT_LEAST(C_TEST_N, digits(tst));
+    AT_LEAST(C_PARENT, digits(id) + 1);
+#undef AT_LEAST
+    int sc = t->runs.sort_col;
+    if (sc >= 0 && sc < RUNS_NCOLS) {
+        c[sc].min++;
+        if (c[sc].max >= c[sc].min - 1) c[sc].max++;
     }
+    panel_columns(c, RUNS_NCOLS, 2, width - 2, L->x, L->w);
+}
+
+/* A measured number in a cell of w columns, as many digits as fit, never cut. */
+static void num_cell(const tui *t, int y, int x, int w, double v, attr_t a)
+{
+    char b[32];
+    fit_num(v, w, b, sizeof b);
+    panel_cell(y, x, w, b, 1, t->crt.utf8, a);
 }
 
 static void draw_row(void *ctx, int i, int y, int x, int w, int sel)
 {
     tui *t = ctx;
-    const tui_row *v = &t->rows_v[t->runs.view[i]];
+    tui_row *v = &t->rows_v[t->runs.view[i]];
     layout L;
-    make_layout(w, &L);
+    make_layout(t, w, &L);
     attr_t a = sel         ? crt_attr(&t->crt, CRT_SELECTED)
                : v->marked ? crt_attr(&t->crt, CRT_MARKED)
                            : 0;
@@ -328,47 +403,78 @@ static void draw_row(void *ctx, int i, int y, int x, int w, int sel)
         else if (!strcmp(v->r.status, "stopped") || !strcmp(v->r.status, "interrupted"))
             st = crt_attr(&t->crt, CRT_WARN);
     }
-    move(y, x);
-    attron(a);
-    for (int k = 0; k < w; k++) addch(' ');
-    attroff(a);
+    int u = t->crt.utf8;
+    crt_put(y, x, w, "", a, 1);
     crt_put(y, x, 2, v->marked ? "*" : " ", a | A_BOLD, 0);
     char b[64];
     const store_summary *s = &v->r.sum;
+#define CELL(col, text, right, attr) panel_cell(y, x + L.x[col], L.w[col], text, right, u, attr)
+#define NUM(col, value)              num_cell(t, y, x + L.x[col], L.w[col], value, a)
     snprintf(b, sizeof b, "%lld", (long long)v->r.id);
-    cell(y, x + L.x[C_ID], L.w[C_ID], b, 1, a);
-    cell(y, x + L.x[C_MODEL], L.w[C_MODEL], v->r.model, 0, a);
-    cell(y, x + L.x[C_DATASET], L.w[C_DATASET], v->r.dataset, 0, a);
+    CELL(C_ID, b, 1, a);
+    CELL(C_MODEL, v->r.model, 0, a);
+    CELL(C_DATASET, v->r.dataset, 0, a);
     snprintf(b, sizeof b, "%d", v->latent);
-    cell(y, x + L.x[C_LATENT], L.w[C_LATENT], v->latent ? b : "-", 1, a);
+    CELL(C_LATENT, v->latent ? b : "-", 1, a);
     snprintf(b, sizeof b, "%d", s->has ? s->epochs : 0);
-    cell(y, x + L.x[C_EPOCHS], L.w[C_EPOCHS], b, 1, a);
-    cell(y, x + L.x[C_STATUS], L.w[C_STATUS], v->r.status, 0, st);
-    tui_fmt_num(s->has ? s->best_test_loss : NAN, b, sizeof b);
-    cell(y, x + L.x[C_BEST], L.w[C_BEST], b, 1, a);
-    tui_fmt_num(s->has ? s->test_mse : NAN, b, sizeof b);
-    cell(y, x + L.x[C_MSE], L.w[C_MSE], b, 1, a);
+    CELL(C_EPOCHS, b, 1, a);
+    snprintf(b, sizeof b, "%d", v->train_n);
+    CELL(C_TRAIN_N, v->train_n ? b : "-", 1, a);
+    snprintf(b, sizeof b, "%d", v->test_n);
+    CELL(C_TEST_N, v->test_n ? b : "-", 1, a);
+    CELL(C_STATUS, v->r.status, 0, st);
+    NUM(C_MSE, s->has ? s->test_mse : NAN);
+    if (L.w[C_PCA] && tui_row_baseline(t, v))
+        NUM(C_PCA, v->pca_mse);
+    else
+        CELL(C_PCA, "n/a", 1, a); /* not computed yet (as on Compare) */
+    NUM(C_MAE, s->has ? s->test_mae : NAN);
+    NUM(C_BEST, s->has ? s->best_test_loss : NAN);
+    tui_fmt_duration(row_train_time(v), b, sizeof b);
+    CELL(C_TRAIN_TIME, b, 1, a);
+    tui_fmt_duration(row_wall(v), b, sizeof b);
+    CELL(C_WALL, b, 1, a);
     if (s->has && isfinite(s->samples_per_sec))
         snprintf(b, sizeof b, "%.0f", s->samples_per_sec);
     else
         snprintf(b, sizeof b, "-");
-    cell(y, x + L.x[C_SPS], L.w[C_SPS], b, 1, a);
+    CELL(C_SPS, b, 1, a);
     tui_fmt_time(v->r.created, b, sizeof b);
-    cell(y, x + L.x[C_STARTED], L.w[C_STARTED], b, 0, a);
-    tui_fmt_duration(row_duration(v), b, sizeof b);
-    cell(y, x + L.x[C_DUR], L.w[C_DUR], b, 1, a);
-    cell(y, x + L.x[C_TAGS], L.w[C_TAGS], v->r.tags, 0, a);
+    CELL(C_STARTED, b, 0, a);
+    snprintf(b, sizeof b, "#%lld", (long long)v->r.parent);
+    CELL(C_PARENT, v->r.parent > 0 ? b : "-", 1, a);
+    CELL(C_TAGS, v->r.tags, 0, a);
+    CELL(C_NAME, v->r.name, 0, a);
+#undef CELL
+#undef NUM
+}
+
+/* The title of column c in the header: its name, and the sort order's arrow when sorted
+ * (▼ descending, ▲ ascending; v and ^ without UTF-8). */
+static void header_title(const tui_runs_state *s, int c, int utf8, char *out, size_t len)
+{
+    const char *arrow =
+        s->sort_desc ? (utf8 ? "\xe2\x96\xbc" : "v") : (utf8 ? "\xe2\x96\xb2" : "^");
+    snprintf(out, len, "%s%s", cols_def[c].title, c == s->sort_col ? arrow : "");
 }
 
 static void draw_table(tui *t, int y, int x, int h, int w)
 {
     tui_runs_state *s = &t->runs;
+    int u = t->crt.utf8;
     rebuild_view(t);
-    /* filter line */
-    char f[256];
-    snprintf(f, sizeof f, "%d of %d runs  sort: %s %s", s->nview, t->nrows,
-             cols_def[s->sort_col].title, s->sort_desc ? "desc" : "asc");
-    int used = crt_put(y, x + 1, w - 1, f, crt_attr(&t->crt, CRT_TITLE), 0);
+    /* the line above the table: how many runs, the sort, the filters; the marks on the right */
+    int marked = 0;
+    for (int i = 0; i < t->nrows; i++) marked += t->rows_v[i].marked;
+    char m[32] = "";
+    if (marked) snprintf(m, sizeof m, " %d marked", marked);
+    int mw = (int)strlen(m), fw = w - 1 - mw;
+    if (marked) crt_put(y, x + w - mw, mw, m, crt_attr(&t->crt, CRT_MARKED), 0);
+    char total[32], f[256];
+    fit_plural(t->nrows, "run", total, sizeof total);
+    snprintf(f, sizeof f, "%d of %s  sort: %s %s", s->nview, total, cols_def[s->sort_col].title,
+             s->sort_desc ? "desc" : "asc");
+    int used = crt_put(y, x + 1, fw, f, crt_attr(&t->crt, CRT_TITLE), 0);
     char flt[256] = "";
     if (s->f_model > 0)
         snprintf(flt + strlen(flt), sizeof flt - strlen(flt), "  model=%s",
@@ -380,31 +486,20 @@ static void draw_table(tui *t, int y, int x, int h, int w)
     if (s->f_text[0]) snprintf(flt + strlen(flt), sizeof flt - strlen(flt), "  text=%s", s->f_text);
     if (flt[0]) {
         char vis[300];
-        text_visible(flt, vis, sizeof vis);
-        crt_put(y, x + 1 + used, w - 1 - used, vis, crt_attr(&t->crt, CRT_WARN), 0);
-    }
-    int marked = 0;
-    for (int i = 0; i < t->nrows; i++) marked += t->rows_v[i].marked;
-    if (marked) {
-        char m[32];
-        snprintf(m, sizeof m, "%d marked", marked);
-        crt_put(y, x + w - 12, 12, m, crt_attr(&t->crt, CRT_MARKED), 0);
+        fit_text(flt, fw - used, u, vis, sizeof vis);
+        crt_put(y, x + 1 + used, fw - used, vis, crt_attr(&t->crt, CRT_WARN), 0);
     }
     /* header */
     layout L;
-    make_layout(w, &L);
+    make_layout(t, w, &L);
     attr_t ha = crt_attr(&t->crt, CRT_HEADER);
-    move(y + 1, x);
-    attron(ha);
-    for (int k = 0; k < w; k++) addch(' ');
-    attroff(ha);
+    crt_put(y + 1, x, w, "", ha, 1);
     for (int c = 0; c < RUNS_NCOLS; c++) {
         if (!L.w[c]) continue;
         char title[32];
-        snprintf(title, sizeof title, "%s%s", cols_def[c].title,
-                 c == s->sort_col ? (s->sort_desc ? "v" : "^") : "");
-        cell(y + 1, x + L.x[c], L.w[c], title, cols_def[c].right,
-             ha | (c == s->sort_col ? A_BOLD : 0));
+        header_title(s, c, u, title, sizeof title);
+        panel_cell(y + 1, x + L.x[c], L.w[c], title, cols_def[c].right, u,
+                   ha | (c == s->sort_col ? A_BOLD : 0));
     }
     s->list.header = 1;
     panel_place(&s->list, y + 1, x, h - 1, w);
@@ -467,6 +562,69 @@ static const store_param *param(const tui_runs_state *s, const char *name)
     return NULL;
 }
 
+/* The text of a run's page: lines laid out for w cells (values from outside fitted or wrapped,
+ * numbers whole), kept in a growing array. */
+typedef struct page_line {
+    char text[FIT_LINE];
+    attr_t a;
+} page_line;
+
+typedef struct page {
+    page_line *l;
+    int n, cap, w, utf8;
+} page;
+
+enum { LABEL_W = 13 }; /* "  best MSE   " */
+
+static page_line *pg_new(page *p, attr_t a)
+{
+    if (p->n == p->cap) {
+        int cap = p->cap ? p->cap * 2 : 64;
+        page_line *l = realloc(p->l, (size_t)cap * sizeof *l);
+        if (!l) return NULL;
+        p->l = l, p->cap = cap;
+    }
+    page_line *l = &p->l[p->n++];
+    l->text[0] = 0, l->a = a;
+    return l;
+}
+
+/* A line of our own text (labels and numbers, made to fit by its format). */
+static void pg_add(page *p, attr_t a, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void pg_add(page *p, attr_t a, const char *fmt, ...)
+{
+    page_line *l = pg_new(p, a);
+    if (!l) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->text, sizeof l->text, fmt, ap);
+    va_end(ap);
+}
+
+/* "  label      value" with a value from outside, cut to the line (path: keeps its end) or
+ * wrapped onto up to `wrap` lines under itself. */
+static void pg_kv(page *p, const char *label, const char *value, int path, int wrap)
+{
+    int vw = p->w - LABEL_W;
+    char lines[8][FIT_LINE];
+    int n = 1;
+    if (wrap > 1)
+        n = fit_wrap(value, vw, p->utf8, lines, wrap > 8 ? 8 : wrap);
+    else if (path)
+        fit_path(value, vw, p->utf8, lines[0], sizeof lines[0]);
+    else
+        fit_text(value, vw, p->utf8, lines[0], sizeof lines[0]);
+    for (int i = 0; i < (n ? n : 1); i++)
+        pg_add(p, 0, "  %-*s%s", LABEL_W - 2, i ? "" : label, n ? lines[i] : "");
+}
+
+static void pg_num(page *p, const char *label, double v, const char *after)
+{
+    char b[32];
+    fit_num(v, 10, b, sizeof b);
+    pg_add(p, 0, "  %-*s%s%s", LABEL_W - 2, label, b, after ? after : "");
+}
+
 static void draw_detail(tui *t, int y, int x, int h, int w)
 {
     tui_runs_state *s = &t->runs;
@@ -475,73 +633,97 @@ static void draw_detail(tui *t, int y, int x, int h, int w)
     tui_clear(y, x, h, w);
     const store_run *r = &s->drun;
     int lw = w / 2 - 1 < 52 ? w / 2 - 1 : 52;
-    char lines[96][320];
-    int n = 0;
-    char a[64], b[64], vis[160];
-#define L(...) (n < 96 ? snprintf(lines[n++], sizeof lines[0], __VA_ARGS__) : 0)
-    text_visible(r->name, vis, sizeof vis);
-    L("Run #%lld %s", (long long)r->id, vis);
-    text_visible(r->status, vis, sizeof vis);
-    L("status     %s", vis);
-    if (r->message[0]) {
-        text_visible(r->message, vis, sizeof vis);
-        L("message    %s", vis);
-    }
-    if (r->parent) L("parent     #%lld", (long long)r->parent);
-    tui_fmt_time(r->created, a, sizeof a);
-    tui_fmt_time(r->finished, b, sizeof b);
-    L("created    %s  finished %s", a, b);
-    L("%s", "");
-    L("hyperparameters");
-    for (int i = 0; i < s->ndparams; i++) {
-        const store_param *p = &s->dparams[i];
-        if (p->is_text) {
-            text_visible(p->text, vis, sizeof vis);
-            L("  %-11s %s", p->name, vis);
-        } else {
-            L("  %-11s %.6g", p->name, p->num);
-        }
-    }
-    L("%s", "");
-    L("environment");
-    text_visible(r->host, vis, sizeof vis);
-    L("  host       %s (pid %lld)", vis, (long long)r->pid);
-    text_visible(r->version, a, sizeof a);
-    text_visible(r->blas_core, b, sizeof b);
-    L("  aetui %s, BLAS %s, %d threads", a, b, r->threads);
-    L("  seed       %llu", (unsigned long long)r->seed);
-    text_visible(r->data_sha256, vis, sizeof vis);
-    L("  data sha   %.16s", vis);
-    L("%s", "");
-    const tui_row *row = NULL;
+    page pg = {.w = lw, .utf8 = t->crt.utf8};
+    attr_t ti = crt_attr(&t->crt, CRT_TITLE);
+    char a[64], b[64], vis[FIT_LINE];
+    tui_row *row = NULL;
     for (int i = 0; i < t->nrows; i++)
         if (t->rows_v[i].r.id == r->id) row = &t->rows_v[i];
+
+    snprintf(a, sizeof a, "Run #%lld ", (long long)r->id);
+    fit_text(r->name, lw - (int)strlen(a), pg.utf8, vis, sizeof vis);
+    pg_add(&pg, ti, "%s%s", a, vis);
+    pg_kv(&pg, "status", r->status, 0, 1);
+    if (r->message[0]) pg_kv(&pg, "", r->message, 0, 4);
+    if (r->parent) pg_add(&pg, 0, "  %-*s#%lld", LABEL_W - 2, "parent", (long long)r->parent);
+    tui_fmt_time(r->created, a, sizeof a);
+    pg_add(&pg, 0, "  %-*s%s", LABEL_W - 2, "started", a);
+    tui_fmt_time(r->finished, b, sizeof b);
+    pg_add(&pg, 0, "  %-*s%s", LABEL_W - 2, "ended", b);
+    if (row && row->r.tags[0]) pg_kv(&pg, "tags", row->r.tags, 0, 3);
+    if (r->notes[0]) pg_kv(&pg, "notes", r->notes, 0, 6);
+
+    pg_add(&pg, 0, "%s", "");
+    pg_add(&pg, ti, "Results");
     if (row && row->r.sum.has) {
         const store_summary *m = &row->r.sum;
-        L("summary");
-        L("  epochs %d, best epoch %d, best test loss %.6g", m->epochs, m->best_epoch,
-          m->best_test_loss);
-        L("  test MSE %.6g  MAE %.6g", m->test_mse, m->test_mae);
+        pg_num(&pg, "test MSE", m->test_mse, NULL);
+        pg_num(&pg, "test MAE", m->test_mae, NULL);
+        snprintf(a, sizeof a, " (epoch %d of %d)", m->best_epoch, m->epochs);
+        pg_num(&pg, "best MSE", m->best_test_loss, a);
+        if (tui_row_baseline(t, row)) {
+            char mae[16];
+            fit_num(row->pca_mae, 8, mae, sizeof mae);
+            snprintf(a, sizeof a, ", MAE %s", mae);
+            pg_num(&pg, "PCA MSE", row->pca_mse, a);
+        } else {
+            pg_add(&pg, 0, "  %-*snot computed", LABEL_W - 2, "PCA MSE");
+        }
         tui_fmt_duration(m->seconds, a, sizeof a);
-        L("  %s training, %.0f samples/s", a, m->samples_per_sec);
+        pg_add(&pg, 0, "  %-*s%s", LABEL_W - 2, "train time", a);
+        tui_fmt_duration(row_wall(row), a, sizeof a);
+        /* the wall time includes what the training time does not; said when it fits */
+        const char *incl = " (with loading, tests, PCA)";
+        if (LABEL_W + (int)strlen(a) + (int)strlen(incl) > lw) incl = "";
+        pg_add(&pg, 0, "  %-*s%s%s", LABEL_W - 2, "wall time", a, incl);
+        pg_add(&pg, 0, "  %-*s%.0f", LABEL_W - 2, "samples/s", m->samples_per_sec);
+    } else {
+        pg_add(&pg, crt_attr(&t->crt, CRT_DIM), "  no epoch recorded yet");
     }
-    if (row && row->r.tags[0]) {
-        text_visible(row->r.tags, vis, sizeof vis);
-        L("tags       %s", vis);
+
+    pg_add(&pg, 0, "%s", "");
+    pg_add(&pg, ti, "Hyperparameters");
+    for (int i = 0; i < s->ndparams; i++) {
+        const store_param *p = &s->dparams[i];
+        char name[LABEL_W];
+        fit_text(p->name, LABEL_W - 3, pg.utf8, name, sizeof name);
+        if (p->is_text) {
+            pg_kv(&pg, name, p->text, strchr(p->text, '/') != NULL, 1);
+        } else {
+            /* whole numbers (sizes, epochs, seeds) as integers */
+            if (p->num == floor(p->num) && fabs(p->num) < 1e15)
+                snprintf(b, sizeof b, "%.0f", p->num);
+            else
+                snprintf(b, sizeof b, "%.6g", p->num);
+            pg_add(&pg, 0, "  %-*s%s", LABEL_W - 2, name, b);
+        }
     }
-    if (r->notes[0]) {
-        text_visible(r->notes, vis, sizeof vis);
-        L("notes      %s", vis);
+
+    pg_add(&pg, 0, "%s", "");
+    pg_add(&pg, ti, "Environment");
+    pg_kv(&pg, "host", r->host, 0, 1);
+    pg_add(&pg, 0, "  %-*s%lld", LABEL_W - 2, "pid", (long long)r->pid);
+    pg_kv(&pg, "aetui", r->version, 0, 1);
+    pg_kv(&pg, "BLAS core", r->blas_core, 0, 1);
+    pg_add(&pg, 0, "  %-*s%d", LABEL_W - 2, "threads", r->threads);
+    pg_add(&pg, 0, "  %-*s%llu", LABEL_W - 2, "seed", (unsigned long long)r->seed);
+    text_visible(r->data_sha256, vis, sizeof vis);
+    pg_add(&pg, 0, "  %-*s%.16s", LABEL_W - 2, "data hash", vis);
+
+    pg_add(&pg, 0, "%s", "");
+    pg_add(&pg, ti, "epoch  train loss  test loss  test MAE");
+    for (int i = 0; i < s->ndepochs; i++) {
+        char tl[16], te2[16], tm[16];
+        fit_num(s->depochs[i].train_loss, 9, tl, sizeof tl);
+        fit_num(s->depochs[i].test_loss, 9, te2, sizeof te2);
+        fit_num(s->depochs[i].test_mae, 8, tm, sizeof tm);
+        pg_add(&pg, 0, "%5d  %10s  %9s  %8s", s->depochs[i].epoch, tl, te2, tm);
     }
-    L("%s", "");
-    L("epoch   train loss   test loss    test MAE");
-    for (int i = 0; i < s->ndepochs; i++)
-        L("%5d  %11.6g  %11.6g  %10.5g", s->depochs[i].epoch, s->depochs[i].train_loss,
-          s->depochs[i].test_loss, s->depochs[i].test_mae);
-#undef L
+    int n = pg.n;
     if (s->detail_scroll > n - 1) s->detail_scroll = n > 0 ? n - 1 : 0;
     for (int i = s->detail_scroll, r2 = y; i < n && r2 < y + h; i++, r2++)
-        crt_put(r2, x + 1, lw, lines[i], i == 0 ? crt_attr(&t->crt, CRT_TITLE) : 0, 0);
+        crt_put(r2, x + 1, lw, pg.l[i].text, pg.l[i].a, 0);
+    free(pg.l);
     /* curves on the right */
     tui_live l;
     tui_live_init(&l);
@@ -841,11 +1023,17 @@ static int runs_action(tui *t, int action, int key)
         t->cmp.stale = 1;
         return 1;
     case R_SORT_NEXT:
-        s->sort_col = (s->sort_col + 1) % RUNS_NCOLS;
+    case R_SORT_PREV: { /* to the next column shown at this width */
+        layout L;
+        make_layout(t, s->list.w > 0 ? s->list.w : t->cols, &L);
+        int step = action == R_SORT_NEXT ? 1 : RUNS_NCOLS - 1, c = s->sort_col;
+        for (int k = 0; k < RUNS_NCOLS; k++) {
+            c = (c + step) % RUNS_NCOLS;
+            if (L.w[c]) break;
+        }
+        s->sort_col = c;
         return 1;
-    case R_SORT_PREV:
-        s->sort_col = (s->sort_col + RUNS_NCOLS - 1) % RUNS_NCOLS;
-        return 1;
+    }
     case R_SORT_REV:
         s->sort_desc = !s->sort_desc;
         return 1;
@@ -913,7 +1101,7 @@ static int runs_click(tui *t, int y, int x)
     if (s->detail) return 0;
     if (y == s->list.y) { /* the header: sort by the column clicked */
         layout L;
-        make_layout(s->list.w, &L);
+        make_layout(t, s->list.w, &L);
         for (int c = 0; c < RUNS_NCOLS; c++)
             if (L.w[c] && x >= L.x[c] && x < L.x[c] + L.w[c]) {
                 if (s->sort_col == c)

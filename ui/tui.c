@@ -12,12 +12,15 @@
 #include <math.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fit.h"
 #include "funcbar.h"
+#include "help.h"
 #include "run_queue.h"
 #include "text.h"
 #include "tui.h"
@@ -170,38 +173,73 @@ static int row_cmp_id_desc(const void *a, const void *b)
     return x->r.id < y->r.id ? 1 : x->r.id > y->r.id ? -1 : 0;
 }
 
+/* The numeric parameter `name` of each of the n rows into the int at byte offset off of its
+ * tui_row (0 when the run lacks it), from one listing sorted by that parameter. */
+static void fill_param(tui *t, tui_row *v, int n, const char *name, size_t off)
+{
+    store_filter f = {.sort = name};
+    store_row *rows = NULL;
+    int nr = 0;
+    ae_err err; /* fails while no run has the parameter: the values stay unknown */
+    if (n <= 0 || store_runs_list(t->st, &f, &rows, &nr, &err)) return;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < nr; k++)
+            if (rows[k].id == v[i].r.id) {
+                double x = rows[k].sort_num;
+                *(int *)((char *)&v[i] + off) =
+                    !rows[k].sort_is_text && isfinite(x) && x > 0 && x < 1e9 ? (int)x : 0;
+                break;
+            }
+    free(rows);
+}
+
 int tui_reload_rows(tui *t, ae_err *err)
 {
     store_filter f = {0};
-    store_row *rows = NULL, *lat = NULL;
-    int n = 0, nl = 0;
+    store_row *rows = NULL;
+    int n = 0;
     if (store_runs_list(t->st, &f, &rows, &n, err)) return -1;
-    store_filter fl = {.sort = "latent"};
-    ae_err e2; /* fails while no run has a latent parameter: latents stay unknown */
-    if (n > 0 && store_runs_list(t->st, &fl, &lat, &nl, &e2)) lat = NULL, nl = 0;
     tui_row *v = calloc((size_t)(n > 0 ? n : 1), sizeof *v);
     if (!v) {
-        free(rows), free(lat);
+        free(rows);
         return ae_fail(err, "out of memory");
     }
     for (int i = 0; i < n; i++) {
         v[i].r = rows[i];
-        for (int k = 0; k < nl; k++)
-            if (lat[k].id == rows[i].id) {
-                v[i].latent = isfinite(lat[k].sort_num) ? (int)lat[k].sort_num : 0;
-                break;
+        for (int k = 0; k < t->nrows; k++) /* keep the marks and the baselines found */
+            if (t->rows_v[k].r.id == rows[i].id) {
+                v[i].marked = t->rows_v[k].marked;
+                if (t->rows_v[k].pca > 0) {
+                    v[i].pca = 1;
+                    v[i].pca_mse = t->rows_v[k].pca_mse, v[i].pca_mae = t->rows_v[k].pca_mae;
+                }
             }
-        for (int k = 0; k < t->nrows; k++) /* keep the marks */
-            if (t->rows_v[k].r.id == rows[i].id) v[i].marked = t->rows_v[k].marked;
     }
+    free(rows);
+    fill_param(t, v, n, "latent", offsetof(tui_row, latent));
+    fill_param(t, v, n, "train", offsetof(tui_row, train_n));
+    fill_param(t, v, n, "test", offsetof(tui_row, test_n));
     qsort(v, (size_t)n, sizeof *v, row_cmp_id_desc);
-    free(rows), free(lat);
     free(t->rows_v);
     t->rows_v = v;
     t->nrows = n;
     t->runs.detail_stale = 1;
     t->cmp.stale = 1;
     return 0;
+}
+
+int tui_row_baseline(tui *t, tui_row *v)
+{
+    if (v->pca) return v->pca > 0;
+    store_baseline b;
+    ae_err err;
+    if (store_baseline_for_run(t->st, v->r.id, &b, &err) == 1 && isfinite(b.mse)) {
+        v->pca = 1;
+        v->pca_mse = b.mse, v->pca_mae = b.mae;
+    } else {
+        v->pca = -1;
+    }
+    return v->pca > 0;
 }
 
 /* Hands a form to the trainer and shows it as the live run (the previous run's curves stay
@@ -428,11 +466,12 @@ static void status_text(tui *t, char *mode, size_t mlen, char *out, size_t len)
     double now = t->app->now(t->app->ctx);
     if (!l->active) {
         snprintf(mode, mlen, "IDLE");
+        char runs[32];
+        fit_plural(t->nrows, "run", runs, sizeof runs);
         if (l->last_run)
-            snprintf(out, len, "%d runs | last run #%lld %s", t->nrows, (long long)l->last_run,
-                     l->status);
+            snprintf(out, len, "%s | last run #%lld %s", runs, (long long)l->last_run, l->status);
         else
-            snprintf(out, len, "%d runs in the store", t->nrows);
+            snprintf(out, len, "%s in the store", runs);
         return;
     }
     snprintf(mode, mlen, "%s",
@@ -456,44 +495,28 @@ static void status_text(tui *t, char *mode, size_t mlen, char *out, size_t len)
              l->form.model, ep, l->form.epochs, l->batch, nb, l->running, eta, more);
 }
 
-/* A cleared box with a frame and a title on its top edge (the help, questions). */
-static void draw_box(tui *t, int y, int x, int h, int w, const char *title)
+void tui_box(tui *t, int y, int x, int h, int w, const char *title)
 {
+    int u = t->crt.utf8;
+    const char *hz = u ? "\xe2\x94\x80" : "-", *vt = u ? "\xe2\x94\x82" : "|";
+    const char *c[4] = {u ? "\xe2\x94\x8c" : "+", u ? "\xe2\x94\x90" : "+",
+                        u ? "\xe2\x94\x94" : "+", u ? "\xe2\x94\x98" : "+"};
     attr_t a = crt_attr(&t->crt, CRT_NORMAL) | A_BOLD;
+    int bottom = y + h - 1, right = x + w - 1;
     tui_clear(y, x, h, w);
-    attron(a);
-    mvhline(y, x, '-', w);
-    mvhline(y + h - 1, x, '-', w);
-    mvvline(y, x, '|', h);
-    mvvline(y, x + w - 1, '|', h);
-    attroff(a);
-    crt_put(y, x + 2, w - 4, title, crt_attr(&t->crt, CRT_TITLE), 0);
-}
-
-static void draw_help(tui *t, const tui_screen *s)
-{
-    int lines = 0;
-    for (const tui_key *k = s->keys; k && k->key; k++) lines += k->name != NULL;
-    for (const tui_key *k = global_keys; k->key; k++) lines += k->name != NULL;
-    int h = lines + 5, w = t->cols - 8 < 96 ? t->cols - 8 : 96;
-    if (h > t->rows - 3) h = t->rows - 3;
-    int y = (t->rows - h) / 2, x = (t->cols - w) / 2;
-    char title[64];
-    snprintf(title, sizeof title, " Keys: %s screen ", s->name);
-    draw_box(t, y, x, h, w, title);
-    int r = y + 1;
-    for (int pass = 0; pass < 2; pass++) {
-        const tui_key *tab = pass ? global_keys : s->keys;
-        if (pass && r < y + h - 1)
-            crt_put(r++, x + 2, w - 4, "everywhere:", crt_attr(&t->crt, CRT_DIM), 0);
-        for (const tui_key *k = tab; k && k->key && r < y + h - 2; k++) {
-            if (!k->name) continue;
-            crt_put(r, x + 3, 14, k->name, crt_attr(&t->crt, CRT_FIELD), 1);
-            crt_put(r, x + 18, w - 20, k->help ? k->help : "", 0, 0);
-            r++;
-        }
+    for (int i = x + 1; i < right; i++) {
+        crt_put(y, i, 1, hz, a, 0);
+        crt_put(bottom, i, 1, hz, a, 0);
     }
-    crt_put(y + h - 2, x + 2, w - 4, "any key closes this help", crt_attr(&t->crt, CRT_DIM), 0);
+    for (int r = y + 1; r < bottom; r++) {
+        crt_put(r, x, 1, vt, a, 0);
+        crt_put(r, right, 1, vt, a, 0);
+    }
+    crt_put(y, x, 1, c[0], a, 0);
+    crt_put(y, right, 1, c[1], a, 0);
+    crt_put(bottom, x, 1, c[2], a, 0);
+    crt_put(bottom, right, 1, c[3], a, 0);
+    crt_put(y, x + 2, w - 4, title, crt_attr(&t->crt, CRT_TITLE), 0);
 }
 
 /* A question too long for the status bar, wrapped in a box in the middle of the screen. */
@@ -508,7 +531,7 @@ static void draw_question(tui *t)
         s = next;
     }
     int h = n + 4, y = (t->rows - h) / 2, x = (t->cols - w) / 2;
-    draw_box(t, y, x, h, w, " Question ");
+    tui_box(t, y, x, h, w, " Question ");
     for (int i = 0; i < n; i++) {
         char buf[sizeof t->question];
         snprintf(buf, sizeof buf, "%.*s", lens[i], lines[i]);
@@ -537,7 +560,7 @@ static void draw_frame(tui *t)
     draw_tabs(t);
     s->draw(t, 1, 0, t->rows - 2, t->cols);
     if (t->help) {
-        draw_help(t, s);
+        help_draw(t, s, global_keys);
         t->gfx.suppress = 1; /* the overlay's text is never covered by a picture */
     }
     char mode[24], st[256];
@@ -662,7 +685,7 @@ static void handle_key(tui *t, int key)
         return;
     }
     if (t->help) {
-        t->help = 0;
+        if (!help_key(t, screens[t->screen], global_keys, key)) t->help = 0;
         return;
     }
     if (key == KEY_RESIZE) return;
@@ -710,6 +733,7 @@ static void handle_key(tui *t, int key)
         return;
     case G_HELP:
         t->help = 1;
+        t->help_top = 0;
         return;
     case G_QUIT:
         request_quit(t);

@@ -221,11 +221,15 @@ enum { TUI_NSCREENS = 7 };
 extern const tui_screen screen_home, screen_train, screen_runs, screen_compare, screen_latent,
     screen_recon, screen_model;
 
-/* One line of the runs table, with what a listing lacks (latent, input values). */
+/* One line of the runs table, with what a listing lacks (latent, sample sizes, the PCA
+ * baseline). */
 typedef struct tui_row {
     store_row r;
-    int latent; /* 0 when unknown */
+    int latent;          /* 0 when unknown */
+    int train_n, test_n; /* the run's training and test samples, 0 when unknown */
     int marked;
+    int pca; /* 0: not looked up yet, 1: found (pca_mse, pca_mae), -1: none cached */
+    double pca_mse, pca_mae;
 } tui_row;
 
 typedef void (*tui_text_cb)(tui *t, const char *text);
@@ -239,7 +243,7 @@ typedef struct tui_train_state {
     tui_plot loss, mae;
 } tui_train_state;
 
-enum { RUNS_NCOLS = 12 };
+enum { RUNS_NCOLS = 19 }; /* the Runs table's columns (screen_runs.c) */
 
 typedef struct tui_runs_state {
     panel list;
@@ -261,6 +265,13 @@ typedef struct tui_runs_state {
     int detail_stale;
     tui_plot dplot;
 } tui_runs_state;
+
+typedef struct tui_home_ds { /* a dataset as Home shows it */
+    char name[24];
+    int found;
+    char dir[1024]; /* where it was found ("" for the synthetic one) */
+    char why[512];  /* why it was not found */
+} tui_home_ds;
 
 typedef struct tui_cmp_run { /* a row of Compare's table, and its curve on the overlay */
     int64_t id;
@@ -302,6 +313,7 @@ struct tui {
     int quit, exit_code;
     int frame_urgent; /* the frame being drawn answers a key or a resize */
     int help;         /* the help overlay is open */
+    int help_top;     /* its first line shown (it scrolls when longer than the window) */
     char msg[256];    /* transient message on the status bar */
     double msg_until;
     /* modal line prompt and yes/no question */
@@ -331,7 +343,7 @@ struct tui {
     int model_scroll;
     char *model_text; /* the summary of model_form */
     tui_form model_form;
-    char home_ds[8][160]; /* datasets found, one line each */
+    tui_home_ds home_ds[8]; /* the datasets Home lists (looked up when it is shown) */
     int nhome_ds;
     /* pictures (issue 5) */
     gfx gfx;
@@ -351,6 +363,9 @@ void tui_prompt_open(tui *t, const char *prompt, const char *initial, tui_text_c
 void tui_switch(tui *t, int screen);
 /* Reads every run from the store into t->rows_v (after a change). */
 int tui_reload_rows(tui *t, ae_err *err);
+/* Looks up the run's PCA baseline in the store's cache once (tui_row.pca says what was found);
+ * returns 1 when it has one. A run without one is asked again after the next reload. */
+int tui_row_baseline(tui *t, tui_row *v);
 /* Starts a run from the form; messages on failure. */
 void tui_start_training(tui *t);
 /* Asks to queue one run of the form per latent size, saying what and roughly how long (from
@@ -370,6 +385,9 @@ int tui_queue_text(tui *t, char *out, size_t len, int latents);
 int tui_wrap(const char *s, int w, const char **next);
 /* Clears a rectangle. */
 void tui_clear(int y, int x, int h, int w);
+/* A cleared box with a frame (line drawing in a UTF-8 terminal, + - | otherwise) and a title
+ * on its top edge: the help, questions. */
+void tui_box(tui *t, int y, int x, int h, int w, const char *title);
 /* Text from the store made visible and cut to w cells at (y, x). */
 int tui_put_visible(tui *t, int y, int x, int w, const char *s, attr_t a);
 /* "1.5k", "12.3s"/"4m05s", dates. */
