@@ -271,8 +271,8 @@ static void graphics_plain(const char *why, char *out, size_t len)
     } words[] = {
         {"AETUI_GRAPHICS=", "chosen with AETUI_GRAPHICS"},
         {"inside GNU screen", "inside GNU screen: text only"},
-        {"inside tmux: client_termfeatures lists sixel", "inside tmux, in a sixel terminal"},
-        {"inside tmux: client_termfeatures lacks sixel", "inside tmux, which has no sixel here"},
+        {"inside tmux: client_termfeatures lists sixel", "inside tmux, with sixel"},
+        {"inside tmux: client_termfeatures lacks sixel", "inside tmux, without sixel"},
         {"DA1 lists 4", "the terminal says it shows sixel"},
         {"DA1 lacks 4", "the terminal says it has no sixel"},
         {"no DA1 reply", "no answer from the terminal"},
@@ -422,12 +422,13 @@ static void home_draw(tui *t, int y, int x, int h, int w)
     gap(&L, 3);
     recent_runs(t, &L);
 
+    /* a blank line before a section when the rows the sections below need are left */
     datasets_section(t, &R);
-    gap(&R, 3);
+    gap(&R, 11);
     store_section(t, &R);
-    gap(&R, 4);
+    gap(&R, 8);
     terminal_section(t, &R);
-    gap(&R, 3);
+    gap(&R, 4);
     engine_section(t, &R);
     /* where the missing datasets were looked for, when the window has room for it */
     int missing = 0;
@@ -435,9 +436,11 @@ static void home_draw(tui *t, int y, int x, int h, int w)
     if (missing && room(&R) >= 3 * missing + 2) {
         gap(&R, 2);
         title(t, &R, "Where the missing datasets were looked for");
+        int each = (room(&R) - 1) / missing;
         for (int i = 0; i < t->nhome_ds; i++)
             if (!t->home_ds[i].found)
-                put_wrapped(t, &R, 2, t->home_ds[i].why, 3, crt_attr(&t->crt, CRT_DIM));
+                put_wrapped(t, &R, 2, t->home_ds[i].why, each < 6 ? each : 6,
+                            crt_attr(&t->crt, CRT_DIM));
     }
     crt_put(bottom, x + 2, w - 4,
             "2 Train a model  3 browse Runs  4 Compare  7 Model summary  ? keys  q quit",
