@@ -8,18 +8,10 @@
 # set together; never a background alone. Skips (77) without tmux or /usr/bin/python3.
 set -u
 BIN=${AETUI_BIN:?AETUI_BIN not set}
-command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
 [ -x /usr/bin/python3 ] || { echo "SKIP: /usr/bin/python3 is not installed"; exit 77; }
-T=${AETUI_TEST_TMP:-/tmp}/tui_colors.$$
-rm -rf "$T" && mkdir -p "$T" || exit 1
-SOCK=aetui_colors_$$
-cleanup() { tmux -L "$SOCK" kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"; } # KEEP=1 keeps the captures
-trap cleanup EXIT
-unset AETUI_DB NO_COLOR AETUI_TRACE
-export XDG_DATA_HOME=$T/xdg HOME=$T/home LC_ALL=C.UTF-8 AETUI_GRAPHICS=blocks
-DB=$T/aetui.db
-CHECK=$(dirname "$0")/sgr_check.py
 . "$(dirname "$0")/tui_harness.sh"
+tui_setup tui_colors
+CHECK=$(dirname "$0")/sgr_check.py
 
 "$BIN" train --model lstm --train 96 --test 32 --epochs 2 --db "$DB" >/dev/null 2>&1 ||
     bad "lstm run"
