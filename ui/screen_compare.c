@@ -470,7 +470,7 @@ static void table_layout(tui *t, int w, table *L)
     if (L->width[C_DATASET] > rest - 1) L->width[C_DATASET] = rest - 1 > min_ds ? rest - 1 : min_ds;
     for (int i = 0; i < c->nruns && !L->on[C_STATUS]; i++)
         if (L->rows[i] && strcmp(L->rows[i]->r.status, "finished"))
-            snprintf(L->txt[i][C_TIME], sizeof L->txt[i][C_TIME], "%s", L->txt[i][C_STATUS]);
+            memcpy(L->txt[i][C_TIME], L->txt[i][C_STATUS], sizeof L->txt[i][C_TIME]);
 }
 
 /* Draws the table laid out for w columns from row y; returns the rows used. */

@@ -365,7 +365,7 @@ void tui_queue_sweep(tui *t, const int *latents, int n)
             return;
         }
     }
-    char m[24], d[32], lat[160], about[48], after[48] = "", q[400];
+    char m[24], d[32], lat[112], about[48], after[48] = "", q[512];
     text_visible(f.model, m, sizeof m);
     text_visible(f.dataset, d, sizeof d);
     latents_text(t->pending, lat, sizeof lat);
@@ -411,7 +411,7 @@ void tui_stop_run(tui *t)
         tui_message(t, "stopping after this batch");
         return;
     }
-    char lat[160], q[400];
+    char lat[112], q[512];
     latents_text(t->queue, lat, sizeof lat);
     snprintf(q, sizeof q,
              "Run #%lld stops after this batch. Drop the %d queued run%s (%s) too? n trains "

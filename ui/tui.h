@@ -322,7 +322,7 @@ struct tui {
     int plen;
     tui_text_cb prompt_cb;
     int asking;
-    char question[400];
+    char question[512];
     tui_yes_cb yes_cb, no_cb;
     /* the form, and the run being trained with its parent's curves */
     tui_form form;
