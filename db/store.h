@@ -12,8 +12,12 @@
  * lose the last epochs but never corrupts), busy_timeout 5 s, foreign keys on,
  * application_id STORE_APPLICATION_ID, user_version = schema version. Migrations are numbered
  * and forward-only, each run inside BEGIN IMMEDIATE. Opening a file whose schema is newer
- * than STORE_SCHEMA_VERSION gives a read-only handle and a notice (store_notice); a file that
- * is not SQLite, or is SQLite but not an aetui store, is refused and left untouched.
+ * than STORE_SCHEMA_VERSION gives a read-only handle and a notice (store_notice); so does a
+ * file that this process cannot write (the file or its folder is read-only): an older schema
+ * is then read through a migrated copy in memory. A file that is not SQLite, or is SQLite but
+ * not an aetui store, is refused and left untouched. A writing handle notices when the WAL
+ * file under it was deleted or replaced (store_open.c) and reopens instead of writing into a
+ * file nobody reads.
  *
  * Threads: a `store` handle belongs to the thread that opened it, and only that thread calls
  * functions on it. Several handles (in several threads or processes) may use one file at
@@ -35,7 +39,7 @@
 #include "err.h"
 
 #define STORE_APPLICATION_ID 0x41455455 /* "AETU" */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_NOTE_MAX       4000 /* bytes of a run's notes */
 #define STORE_TAG_MAX        63   /* bytes of one tag */
 
@@ -58,6 +62,11 @@ int store_readonly(const store *st);
 const char *store_notice(const store *st);
 /* The file's schema version (may be newer than STORE_SCHEMA_VERSION when read-only). */
 int store_version(const store *st);
+/* The store's identity, a UUID made when it was created (or migrated to schema 4), written
+ * into every checkpoint of its runs. A copy of the file has the same one. */
+const char *store_uuid(const store *st);
+/* A new random UUID (version 4), "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx". */
+void store_uuid_new(char out[37]);
 /* 1 when another connection committed a change since the previous call (the first call
  * returns 1), 0 when not, -1 on error. Cheap: no disk access. */
 int store_changed(store *st, ae_err *err);
@@ -70,14 +79,40 @@ int64_t store_proc_start(int64_t pid);
  * without migrating further. */
 int store_create_version(const char *path, int version, ae_err *err);
 
+/* ---- the runs' directories (store_dirs.c) ---------------------------------------------
+ *
+ * Each store keeps its runs' files (checkpoints) in a directory of its own beside the file:
+ * STEM.runs/ for a store STEM.db (else NAME.runs/ for a store NAME), one subdirectory per run
+ * id. A store created before schema 4 that had runs goes on using the runs/ directory it used
+ * then (meta runs_dir), until another store claims it. The runs directory holds a file
+ * `.aetui-store` naming the store (its UUID) that owns it: a second store never writes there.
+ * Run ids are never reused (AUTOINCREMENT), and a new run never takes an id whose directory
+ * exists, so two runs never share a directory. */
+
+/* The store's runs directory (it may not exist yet). */
+const char *store_runs_dir(const store *st);
+/* <runs dir>/<run> into out. */
+int store_run_dir(const store *st, int64_t run, char *out, size_t len, ae_err *err);
+/* Creates the run's directory (and the runs directory, claimed for this store) and puts its
+ * path into out. A new run (fresh != 0) refuses a directory that exists already; a run taken
+ * up again expects its own. Fails with a message naming the directory and the other store
+ * when the runs directory belongs to another store. */
+int store_run_dir_make(store *st, int64_t run, int fresh, char *out, size_t len, ae_err *err);
+/* Removes the temporary files that processes no longer alive left in the run's directory
+ * (written as NAME.tmp-PID-XXXXXX; older NAME.tmp-XXXXXX ones too when the run is not
+ * running). Returns how many were removed. */
+int store_run_dir_clean(store *st, int64_t run);
+
 /* ---- runs ---------------------------------------------------------------------------- */
 
 typedef struct store_run {
     int64_t id, parent; /* parent 0: none */
+    char uuid[37];      /* the run's identity across stores (made by store_run_begin) */
     char name[128], model[24], dataset[32], status[16], message[512];
     double created, started, finished; /* 0: not yet */
     int64_t pid, pid_start;            /* pid_start: /proc start time, 0 when unknown */
-    char host[128], version[32], blas_core[32];
+    char host[128];                    /* the host that trains (trained) it, gethostname */
+    char version[32], blas_core[32];
     int threads;
     uint64_t seed;
     char data_sha256[65], checkpoint[1024];
@@ -95,7 +130,9 @@ typedef struct store_param { /* a hyperparameter */
 int store_status_valid(const char *status);
 
 /* Inserts a run and its parameters in one transaction. run->id is ignored; the new id goes to
- * *id. Status defaults to 'running', created to now. */
+ * *id: one above any id the store ever gave, and above any run directory that exists. The
+ * run's UUID is run->uuid when set (a run copied from another store), else a new one.
+ * Status defaults to 'running', created to now. */
 int store_run_begin(store *st, const store_run *run, const store_param *params, int nparams,
                     int64_t *id, ae_err *err);
 
@@ -107,18 +144,15 @@ typedef struct store_epoch {
 
 /* Appends one epoch with its per-batch losses and updates the run's summary, in one
  * transaction. Refuses (and stores nothing) when a metric or a batch loss is NaN or infinite.
- * Batch losses are packed (see store_pack_losses: relative error <= 7e-4, ~1 byte each). */
+ * Batch losses are packed (see store_pack_losses: relative error <= 7e-4, ~1 byte each).
+ * The summary's seconds are the sum of the epochs' seconds and its samples/s the samples of
+ * all epochs over that sum, so a run resumed any number of times adds up. */
 int store_epoch_add(store *st, int64_t run, const store_epoch *ep, const float *batch_losses,
                     int nbatches, ae_err *err);
 
-typedef struct store_final { /* what a run ends with; NaN for unknown numbers */
-    double test_mse, test_mae, train_seconds, samples_per_sec;
-} store_final;
-
-/* Ends a run: status (not 'running'), message, finished time and the final numbers in the
- * summary, in one transaction. fin may be NULL. */
-int store_run_end(store *st, int64_t run, const char *status, const char *message,
-                  const store_final *fin, ae_err *err);
+/* Ends a run: status (not 'running'), message and finished time. The summary is not touched:
+ * it holds what the recorded epochs say, and nothing that was never recorded. */
+int store_run_end(store *st, int64_t run, const char *status, const char *message, ae_err *err);
 
 /* Takes a run up again under this process (`train --resume`): status 'running' with this
  * pid and host, end cleared, epochs from from_epoch on dropped, summary rebuilt from the rest,
@@ -184,6 +218,8 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
 
 /* The run, or -1 with "run N: no such run". */
 int store_run_get(store *st, int64_t run, store_run *out, ae_err *err);
+/* The id of the run with this UUID: 1 and *id, 0 when there is none, -1 on error. */
+int store_run_find_uuid(store *st, const char *uuid, int64_t *id, ae_err *err);
 int store_run_exists(store *st, int64_t run, ae_err *err); /* 1, 0 or -1 */
 int store_summary_get(store *st, int64_t run, store_summary *out, ae_err *err);
 int store_params_get(store *st, int64_t run, store_param **out, int *n, ae_err *err);

@@ -12,7 +12,7 @@
 #define RUN_COLS                                                                                   \
     "r.id, r.parent, r.name, r.model, r.dataset, r.status, r.message, r.created, r.started,"       \
     " r.finished, r.pid, r.pid_start, r.host, r.version, r.blas_core, r.threads, r.seed,"          \
-    " r.data_sha256, r.checkpoint, r.notes"
+    " r.data_sha256, r.checkpoint, r.notes, r.uuid"
 
 /* The columns of a cached baseline, in the order store_baseline.c reads them. */
 #define BASELINE_COLS                                                                              \
@@ -29,7 +29,6 @@ enum store_stmt_id {
     SQ_SUMMARY_UPSERT,
     SQ_RUN_STATUS,
     SQ_RUN_END,
-    SQ_SUMMARY_FINAL,
     SQ_RUN_CHECKPOINT,
     SQ_RUN_NAME,
     SQ_RUN_NOTES,
@@ -52,25 +51,57 @@ enum store_stmt_id {
     SQ_BASELINE_PUT,
     SQ_BASELINE_GET,
     SQ_BASELINE_RUN,
+    SQ_RUN_UUID,
+    SQ_RUN_BY_UUID,
+    SQ_NEXT_ID,
     SQ_COUNT
 };
+
+/* The runs this handle inserted or took up again, by id and UUID: a write to one of them
+ * checks that the id still names that run (after the store's WAL file was deleted or replaced,
+ * the id may be gone or name another process's run). */
+enum { STORE_MINE_MAX = 16 };
 
 struct store {
     sqlite3 *db;
     char path[4096];
+    int flags; /* as given to store_open */
     int readonly, version;
     char notice[512];
     long long data_version;
     int seen_data_version;
     sqlite3_stmt *stmt[SQ_COUNT];
+    char uuid[37];       /* the store's identity (meta store_uuid); "" before schema 4 */
+    char runs_dir[4096]; /* where the runs' directories are (store_dirs.c) */
+    int runs_dir_legacy; /* runs_dir comes from meta runs_dir (a store older than schema 4) */
+    unsigned long long wal_dev, wal_ino, shm_dev, shm_ino; /* the WAL and SHM files in use */
+    int reopens;                                           /* stale WAL: connection reopened */
+    struct {
+        int64_t id;
+        char uuid[37];
+    } mine[STORE_MINE_MAX];
+    int nmine;
 };
+
+/* The schema's migrations, 1..STORE_SCHEMA_VERSION (store.c). */
+extern const char *const store_migrations[STORE_SCHEMA_VERSION];
 
 /* The cached statement, reset and with bindings cleared; NULL with err filled on failure. */
 sqlite3_stmt *store_stmt(store *st, int id, ae_err *err);
 /* Fills err with "PATH: what: sqlite's message" and returns -1. */
 int store_fail_db(store *st, ae_err *err, const char *what);
-/* Fails unless the handle may write. */
+/* Fails unless the handle may write. Before a write, also checks that the WAL and SHM files
+ * beside the store are still the ones this connection uses, and reopens it when they were
+ * deleted or replaced (store.c). */
 int store_writable(store *st, ae_err *err);
+/* Remembers run (id, uuid) as this handle's (see `mine`). */
+void store_mine_add(store *st, int64_t id, const char *uuid);
+/* Resolves st->runs_dir from the store's path and meta (store_dirs.c). */
+int store_dirs_init(store *st, ae_err *err);
+/* Removes the temporary files (*.tmp-PID-XXXXXX) of dead processes in every run directory,
+ * and older *.tmp-XXXXXX ones in the directories of runs that are not running (store_dirs.c).
+ * Best effort: nothing is reported. */
+void store_dirs_clean(store *st);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails). */
 int store_begin(store *st, ae_err *err);
 int store_commit(store *st, ae_err *err);

@@ -4,7 +4,8 @@
  * In one transaction: the run must exist and not be running; it becomes 'running' under the
  * calling process (pid, its start time, host), its end is cleared, the epochs from
  * `from_epoch` on are dropped (a stopped run's last epoch may be partial, and resuming redoes
- * it), and the summary is rebuilt from the epochs that remain. */
+ * it), and the summary is rebuilt from the epochs that remain (their seconds and samples add
+ * up: an epoch redone from the middle counts the time of its first part too, see trainer.c). */
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -31,7 +32,7 @@ int store_run_reopen(store *st, int64_t run, int from_epoch, ae_err *err)
     if (store_writable(st, err)) return -1;
     if (store_begin(st, err)) return -1;
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT status FROM runs WHERE id = ?1", -1, &s, NULL) !=
+    if (sqlite3_prepare_v2(st->db, "SELECT status, uuid FROM runs WHERE id = ?1", -1, &s, NULL) !=
         SQLITE_OK) {
         store_fail_db(st, err, "reading the run");
         goto fail;
@@ -47,6 +48,8 @@ int store_run_reopen(store *st, int64_t run, int from_epoch, ae_err *err)
         goto fail;
     }
     int running = !strcmp((const char *)sqlite3_column_text(s, 0), "running");
+    char uuid[40];
+    store_col_text(s, 1, uuid, sizeof uuid);
     sqlite3_finalize(s);
     if (running) {
         ae_fail(err, "run %lld is running; it can be resumed once it has stopped", (long long)run);
@@ -76,15 +79,20 @@ int store_run_reopen(store *st, int64_t run, int from_epoch, ae_err *err)
         exec1(st, "DELETE FROM summary WHERE run = ?1", run, 0, err, "rebuilding the summary") ||
         exec1(st,
               "INSERT INTO summary(run, epochs, best_epoch, best_test_loss, test_mse, test_mae,"
-              " train_loss, seconds, samples_per_sec)"
+              " train_loss, seconds, samples, samples_per_sec)"
               " SELECT ?1, last.epoch, best.epoch, best.test_loss, last.test_loss,"
-              " last.test_mae, last.train_loss, tot.s, last.samples_per_sec"
+              " last.test_mae, last.train_loss, tot.s, tot.n,"
+              " CASE WHEN tot.s > 0 AND tot.n > 0 THEN tot.n / tot.s ELSE last.samples_per_sec END"
               " FROM (SELECT * FROM epochs WHERE run = ?1 ORDER BY epoch DESC LIMIT 1) last,"
               " (SELECT * FROM epochs WHERE run = ?1 ORDER BY test_loss, epoch LIMIT 1) best,"
-              " (SELECT sum(seconds) s FROM epochs WHERE run = ?1) tot",
+              " (SELECT coalesce(sum(seconds), 0) s,"
+              "  coalesce(sum(seconds * coalesce(samples_per_sec, 0)), 0) n"
+              "  FROM epochs WHERE run = ?1) tot",
               run, 0, err, "rebuilding the summary"))
         goto fail;
-    return store_commit(st, err);
+    if (store_commit(st, err)) return -1;
+    store_mine_add(st, run, uuid);
+    return 0;
 fail:
     store_rollback(st);
     return -1;

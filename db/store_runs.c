@@ -8,10 +8,12 @@
  * the ORDER BY of a listing, is picked from a fixed table of column expressions. */
 #include "store_int.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const statuses[] = {"running", "finished",    "stopped", "diverged",
                                        "failed",  "interrupted", NULL};
@@ -51,13 +53,53 @@ int store_run_exists(store *st, int64_t run, ae_err *err)
     return store_fail_db(st, err, "looking up a run");
 }
 
-/* 0 when the run exists, else -1 with "run N: no such run". */
+/* 0 when the run exists, else -1 with "run N: no such run". A run this handle began or took
+ * up again must still have its UUID: after the WAL file was deleted under a training process,
+ * its run may be gone from the store, or its id given to another process's run. */
 static int need_run(store *st, int64_t run, ae_err *err)
 {
-    int e = store_run_exists(st, run, err);
-    if (e < 0) return -1;
-    if (!e) return ae_fail(err, "run %lld: no such run", (long long)run);
+    const char *want = NULL;
+    for (int i = 0; i < st->nmine; i++)
+        if (st->mine[i].id == run) want = st->mine[i].uuid;
+    sqlite3_stmt *s = store_stmt(st, SQ_RUN_UUID, err);
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, run);
+    int rc = sqlite3_step(s);
+    char have[40] = "";
+    if (rc == SQLITE_ROW) store_col_text(s, 0, have, sizeof have);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return store_fail_db(st, err, "looking up a run");
+    if (want && (rc == SQLITE_DONE || strcmp(have, want)))
+        return ae_fail(err,
+                       "run %lld (%s) is no longer in %s%s: its records were lost (was the "
+                       "store's WAL file deleted while it trained?); nothing more is recorded",
+                       (long long)run, want, st->path,
+                       rc == SQLITE_ROW ? ", and its id names another run now" : "");
+    if (rc == SQLITE_DONE) return ae_fail(err, "run %lld: no such run", (long long)run);
     return 0;
+}
+
+/* The next run id: above every id given so far and every run directory that exists, so that
+ * a run never inherits another's files. */
+static int next_run_id(store *st, int64_t *id, ae_err *err)
+{
+    sqlite3_stmt *s = store_stmt(st, SQ_NEXT_ID, err);
+    if (!s) return -1;
+    int rc = sqlite3_step(s);
+    int64_t last = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW) return store_fail_db(st, err, "choosing a run id");
+    for (int tries = 0; tries < 100000; tries++) {
+        char dir[4200];
+        struct stat sb;
+        if (store_run_dir(st, ++last, dir, sizeof dir, err)) return -1;
+        if (lstat(dir, &sb) != 0 && errno == ENOENT) {
+            *id = last;
+            return 0;
+        }
+    }
+    return ae_fail(err, "%s: no free run id below %lld (the runs directory %s is full)", st->path,
+                   (long long)last, st->runs_dir);
 }
 
 /* ---- writing ------------------------------------------------------------------------- */
@@ -69,7 +111,16 @@ int store_run_begin(store *st, const store_run *r, const store_param *params, in
     const char *status = r->status[0] ? r->status : "running";
     if (!store_status_valid(status)) return ae_fail(err, "status '%s': not a status", status);
     if (!r->model[0]) return ae_fail(err, "a run needs a model name");
+    char uuid[37];
+    if (r->uuid[0] && strlen(r->uuid) != 36)
+        return ae_fail(err, "run UUID '%.40s' malformed", r->uuid);
+    if (r->uuid[0])
+        snprintf(uuid, sizeof uuid, "%s", r->uuid);
+    else
+        store_uuid_new(uuid);
     if (store_begin(st, err)) return -1;
+    int64_t rid;
+    if (next_run_id(st, &rid, err)) goto fail;
     sqlite3_stmt *s = store_stmt(st, SQ_RUN_INSERT, err);
     if (!s) goto fail;
     double now = store_now();
@@ -91,8 +142,9 @@ int store_run_begin(store *st, const store_run *r, const store_param *params, in
     store_bind_text(s, 16, r->data_sha256);
     store_bind_text(s, 17, r->checkpoint);
     store_bind_text(s, 18, r->notes);
+    sqlite3_bind_int64(s, 19, rid);
+    store_bind_text(s, 20, uuid);
     if (step_done(st, s, err, "recording a run")) goto fail;
-    int64_t rid = sqlite3_last_insert_rowid(st->db);
     for (int i = 0; i < nparams; i++) {
         const store_param *p = &params[i];
         if (!p->is_text && !isfinite(p->num)) {
@@ -111,6 +163,7 @@ int store_run_begin(store *st, const store_run *r, const store_param *params, in
     }
     if (store_commit(st, err)) return -1;
     *id = rid;
+    store_mine_add(st, rid, uuid);
     return 0;
 fail:
     store_rollback(st);
@@ -166,8 +219,11 @@ int store_epoch_add(store *st, int64_t run, const store_epoch *ep, const float *
     bind_num(u, 3, ep->test_loss);
     bind_num(u, 4, ep->test_mae);
     bind_num(u, 5, ep->train_loss);
-    sqlite3_bind_double(u, 6, isfinite(ep->seconds) ? ep->seconds : 0);
+    double secs = isfinite(ep->seconds) && ep->seconds > 0 ? ep->seconds : 0;
+    double sps = isfinite(ep->samples_per_sec) && ep->samples_per_sec > 0 ? ep->samples_per_sec : 0;
+    sqlite3_bind_double(u, 6, secs);
     bind_num(u, 7, ep->samples_per_sec);
+    sqlite3_bind_double(u, 8, secs * sps); /* the epoch's samples */
     if (step_done(st, u, err, "updating the summary")) goto fail;
     free(blob);
     return store_commit(st, err);
@@ -177,8 +233,7 @@ fail:
     return -1;
 }
 
-int store_run_end(store *st, int64_t run, const char *status, const char *message,
-                  const store_final *fin, ae_err *err)
+int store_run_end(store *st, int64_t run, const char *status, const char *message, ae_err *err)
 {
     if (store_writable(st, err)) return -1;
     if (!store_status_valid(status) || !strcmp(status, "running"))
@@ -192,16 +247,6 @@ int store_run_end(store *st, int64_t run, const char *status, const char *messag
     store_bind_text(s, 3, message ? message : "");
     sqlite3_bind_double(s, 4, store_now());
     if (step_done(st, s, err, "ending a run")) goto fail;
-    if (fin) {
-        sqlite3_stmt *u = store_stmt(st, SQ_SUMMARY_FINAL, err);
-        if (!u) goto fail;
-        sqlite3_bind_int64(u, 1, run);
-        bind_num(u, 2, fin->test_mse);
-        bind_num(u, 3, fin->test_mae);
-        bind_num(u, 4, fin->train_seconds);
-        bind_num(u, 5, fin->samples_per_sec);
-        if (step_done(st, u, err, "updating the summary")) goto fail;
-    }
     return store_commit(st, err);
 fail:
     store_rollback(st);
@@ -213,6 +258,8 @@ static int run_update(store *st, int sq, int64_t run, const char *text, const ch
                       ae_err *err)
 {
     if (store_writable(st, err)) return -1;
+    for (int i = 0; i < st->nmine; i++)
+        if (st->mine[i].id == run && need_run(st, run, err)) return -1;
     sqlite3_stmt *s = store_stmt(st, sq, err);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, run);
@@ -419,6 +466,7 @@ static void read_run(sqlite3_stmt *s, int c, store_run *r)
     store_col_text(s, c + 17, r->data_sha256, sizeof r->data_sha256);
     store_col_text(s, c + 18, r->checkpoint, sizeof r->checkpoint);
     store_col_text(s, c + 19, r->notes, sizeof r->notes);
+    store_col_text(s, c + 20, r->uuid, sizeof r->uuid);
 }
 
 static void read_summary(sqlite3_stmt *s, int c, store_summary *m)
@@ -445,6 +493,20 @@ int store_run_get(store *st, int64_t run, store_run *out, ae_err *err)
     if (rc == SQLITE_DONE) return ae_fail(err, "run %lld: no such run", (long long)run);
     if (rc != SQLITE_ROW) return store_fail_db(st, err, "reading a run");
     return 0;
+}
+
+int store_run_find_uuid(store *st, const char *uuid, int64_t *id, ae_err *err)
+{
+    *id = 0;
+    sqlite3_stmt *s = store_stmt(st, SQ_RUN_BY_UUID, err);
+    if (!s) return -1;
+    store_bind_text(s, 1, uuid ? uuid : "");
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) *id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    return store_fail_db(st, err, "looking up a run by UUID");
 }
 
 int store_summary_get(store *st, int64_t run, store_summary *out, ae_err *err)

@@ -1,5 +1,5 @@
 /* cmd_rm.c: `aetui rm RUN... [--yes]`, deleting runs: their rows (everything hangs off the
- * run and goes with it) and their directory beside the store (.../aetui/runs/<id>/).
+ * run and goes with it) and their directory in the store's runs directory (STEM.runs/<id>/).
  *
  * The idea: check everything before deleting anything (every id exists, none is still
  * training), then ask on the terminal, then delete run by run, the row before the files (a
@@ -109,7 +109,7 @@ int cmd_rm(int argc, char **argv)
             rc = cli_usage("rm", "%s", err.msg);
             break;
         }
-        if (paths_run_dir(path, ids[i], dir, sizeof dir, &err) || paths_rm_tree(dir, &err))
+        if (store_run_dir(st, ids[i], dir, sizeof dir, &err) || paths_rm_tree(dir, &err))
             rc = cli_fail("rm", "run %lld deleted, but its files: %s", (long long)ids[i], err.msg);
         else
             printf("deleted run %lld\n", (long long)ids[i]);

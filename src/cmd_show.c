@@ -41,7 +41,7 @@ static void show_line(const char *label, const char *value)
     printf("  %-14s %s\n", label, vis);
 }
 
-static void print_text(const show_data *d, const char *run_dir)
+static void print_text(const show_data *d, const char *run_dir, const char *store_id)
 {
     const store_run *r = &d->run;
     const store_summary *s = &d->sum;
@@ -64,6 +64,8 @@ static void print_text(const show_data *d, const char *run_dir)
     printf("\nenvironment\n");
     show_line("aetui", r->version);
     show_line("host", r->host);
+    show_line("uuid", r->uuid);
+    show_line("store", store_id[0] ? store_id : "-");
     snprintf(a, sizeof a, "%lld", (long long)r->pid);
     show_line("pid", a);
     show_line("BLAS core", r->blas_core[0] ? r->blas_core : "-");
@@ -153,7 +155,7 @@ static void json_field_num(const char *name, double v)
     scli_json_num(stdout, v);
 }
 
-static void print_json(const show_data *d, const char *run_dir)
+static void print_json(const show_data *d, const char *run_dir, const char *store_id)
 {
     const store_run *r = &d->run;
     const store_summary *s = &d->sum;
@@ -162,6 +164,8 @@ static void print_json(const show_data *d, const char *run_dir)
         printf("%lld", (long long)r->parent);
     else
         printf("null");
+    json_field_str("uuid", r->uuid, 1);
+    json_field_str("store_uuid", store_id, 1);
     json_field_str("name", r->name, 1);
     json_field_str("model", r->model, 1);
     json_field_str("dataset", r->dataset, 1);
@@ -273,11 +277,11 @@ int cmd_show(int argc, char **argv)
         rc = cli_usage("show", "%s", err.msg);
     } else {
         char dir[4096];
-        if (paths_run_dir(path, id, dir, sizeof dir, &err)) dir[0] = 0;
+        if (store_run_dir(st, id, dir, sizeof dir, &err)) dir[0] = 0;
         if (json)
-            print_json(&d, dir);
+            print_json(&d, dir, store_uuid(st));
         else
-            print_text(&d, dir);
+            print_text(&d, dir, store_uuid(st));
         if (fflush(stdout) != 0) rc = cli_fail("show", "cannot write the output");
     }
     free(d.params);

@@ -61,15 +61,6 @@ int paths_mkdir_parent(const char *file, ae_err *err)
     return 0;
 }
 
-int paths_run_dir(const char *db, int64_t run, char *out, size_t len, ae_err *err)
-{
-    const char *slash = strrchr(db, '/');
-    int dl = slash ? (int)(slash - db) : 1;
-    int n = snprintf(out, len, "%.*s/runs/%lld", dl, slash ? db : ".", (long long)run);
-    if (n < 0 || (size_t)n >= len) return ae_fail(err, "run directory path too long");
-    return 0;
-}
-
 static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     return remove(path) != 0 && errno != ENOENT ? -1 : 0;

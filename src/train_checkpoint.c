@@ -147,11 +147,10 @@ static int ck_start(void *ctx, const train_info *info, ae_err *err)
     if (info->dataset) snprintf(c->cfg.dataset, sizeof c->cfg.dataset, "%s", info->dataset);
     c->run = c->rec ? train_record_run(c->rec) : 0;
     if (c->run <= 0) return 0;
-    char dir[4096], probe[4200];
-    if (paths_run_dir(c->db, c->run, dir, sizeof dir, err)) return -1;
-    snprintf(probe, sizeof probe, "%s/x", dir);
-    if (paths_mkdir_parent(probe, err)) return -1;
+    char dir[4096];
+    if (store_run_dir_make(c->rec->st, c->run, !c->rec->reopen, dir, sizeof dir, err)) return -1;
     if (!realpath(dir, c->dir)) snprintf(c->dir, sizeof c->dir, "%s", dir);
+    store_run_dir_clean(c->rec->st, c->run);
     return 0;
 }
 
@@ -225,11 +224,10 @@ static int is_file(const char *p)
     return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-int train_ckpt_file(store *st, const char *db, int64_t run, const char *name, char *out, size_t len,
-                    ae_err *err)
+int train_ckpt_file(store *st, int64_t run, const char *name, char *out, size_t len, ae_err *err)
 {
     char dir[4096];
-    if (paths_run_dir(db, run, dir, sizeof dir, err)) return -1;
+    if (store_run_dir(st, run, dir, sizeof dir, err)) return -1;
     if ((size_t)snprintf(out, len, "%s/%s", dir, name) >= len)
         return ae_fail(err, "%s: path too long", dir);
     if (is_file(out)) return 0;
@@ -315,8 +313,8 @@ int train_ckpt_args(const char *C, int argc, char **argv, train_config *cfg, int
         if (e < 0) return cli_usage(C, "%s", err.msg);
         return cli_usage(C, "%s %lld: no such run", which, (long long)run);
     }
-    if (train_ckpt_file(st, path, run, TCKPT_LAST, weights, sizeof weights, &err) ||
-        (has_resume && train_ckpt_file(st, path, run, TCKPT_STATE, state, sizeof state, &err))) {
+    if (train_ckpt_file(st, run, TCKPT_LAST, weights, sizeof weights, &err) ||
+        (has_resume && train_ckpt_file(st, run, TCKPT_STATE, state, sizeof state, &err))) {
         store_close(st);
         return cli_usage(C, "%s: %s", which, err.msg);
     }
@@ -355,8 +353,8 @@ int train_ckpt_model(const char *C, const char *db, const char *run_arg, const c
         if (e < 0) return cli_usage(C, "%s", err.msg);
         return cli_usage(C, "run %lld: no such run", (long long)m->run);
     }
-    rc = train_ckpt_file(st, path, m->run, !strcmp(weights, "best") ? TCKPT_BEST : TCKPT_LAST,
-                         m->file, sizeof m->file, &err);
+    rc = train_ckpt_file(st, m->run, !strcmp(weights, "best") ? TCKPT_BEST : TCKPT_LAST, m->file,
+                         sizeof m->file, &err);
     store_close(st);
     if (rc) return cli_usage(C, "%s", err.msg);
     st_file f;

@@ -1,7 +1,8 @@
 /* train_checkpoint.h: a run's checkpoint files, written as it trains, and the way back from
  * them to a training configuration (aetui train --resume / --from, encode, reconstruct).
  *
- * Files live in the run's directory beside the store (<dir of the store>/runs/<id>/):
+ * Files live in the run's directory, in the store's runs directory (store_run_dir: STEM.runs/<id>/
+ * beside STEM.db):
  *   last.safetensors  the weights after every epoch
  *   best.safetensors  the weights of the epoch with the lowest test loss so far
  *   last.state        the training state at the same moment as last.safetensors (parameters,
@@ -48,11 +49,10 @@ typedef struct train_ckpt {
 train_observer train_ckpt_observer(train_ckpt *c, const char *db, train_record *rec,
                                    const train_observer *next);
 
-/* The path of one of a run's files ("last.safetensors", ...): in the run's directory beside
- * the store at db, else (when the store was moved without it) where the store's checkpoint
- * column says. Fails with a message when the run has no such file. */
-int train_ckpt_file(store *st, const char *db, int64_t run, const char *name, char *out, size_t len,
-                    ae_err *err);
+/* The path of one of a run's files ("last.safetensors", ...): in the run's directory of the
+ * store (store_run_dir), else (when the store was moved or renamed without it) where the
+ * store's checkpoint column says. Fails with a message when the run has no such file. */
+int train_ckpt_file(store *st, int64_t run, const char *name, char *out, size_t len, ae_err *err);
 
 /* Fills cfg (model, dataset, data directory, latent and every hyperparameter) from the
  * __metadata__ of a checkpoint written by a run. */

@@ -3,7 +3,9 @@
  * The idea: the trainer knows nothing of SQLite; this observer turns its four moments into
  * store transactions, so what is in the store at any instant is a prefix of the run: the run
  * row, then whole epochs, then its end. A kill -9 between two epochs leaves every completed
- * epoch and a 'running' row, which the next store_open marks 'interrupted'. */
+ * epoch and a 'running' row, which the next store_open marks 'interrupted'. The checkpoint
+ * observer (train_checkpoint.c) writes an epoch's files after this one committed its row, so
+ * the store is never behind the files a resume starts from. */
 #include "train_record.h"
 
 #include <math.h>
@@ -38,6 +40,11 @@ int64_t train_record_run(const train_record *rec)
     return rec->run;
 }
 
+const char *train_record_uuid(const train_record *rec)
+{
+    return rec->uuid;
+}
+
 const char *train_record_error(const train_record *rec)
 {
     return rec->end_error ? rec->err.msg : NULL;
@@ -65,13 +72,17 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
     train_record *rec = ctx;
     const train_config *cfg = info->cfg;
     if (rec->reopen) {
+        static _Thread_local store_run r; /* large (notes): off the trainer thread's stack */
+        if (store_run_get(rec->st, rec->reopen, &r, err)) return -1;
         if (store_run_reopen(rec->st, rec->reopen, info->first_epoch, err)) return -1;
         rec->run = rec->reopen;
+        snprintf(rec->uuid, sizeof rec->uuid, "%s", r.uuid);
         return rec->next && rec->next->on_start ? rec->next->on_start(rec->next->ctx, info, err)
                                                 : 0;
     }
-    store_run run;
+    static _Thread_local store_run run; /* large (notes): off the trainer thread's stack */
     memset(&run, 0, sizeof run);
+    store_uuid_new(run.uuid);
     run.parent = rec->parent;
     snprintf(run.model, sizeof run.model, "%s", cfg->model);
     snprintf(run.dataset, sizeof run.dataset, "%s", info->dataset ? info->dataset : cfg->dataset);
@@ -125,6 +136,7 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
         param_text(p, &n, "data_files", files);
     }
     if (store_run_begin(rec->st, &run, p, n, &rec->run, err)) return -1;
+    snprintf(rec->uuid, sizeof rec->uuid, "%s", run.uuid);
 
     if (info->nclasses > 0 && info->class_names) { /* for the latent view's legend */
         char names[1024] = "";
@@ -191,8 +203,9 @@ static void rec_end(void *ctx, const train_result *res)
             rec->end_error = 1;
             rec->err = e;
         }
-        store_final fin = {res->test_mse, res->test_mae, res->train_seconds, res->samples_per_sec};
-        if (store_run_end(rec->st, rec->run, status, message, &fin, &e)) {
+        /* the summary stays what the recorded epochs made it: a number of an epoch that could
+         * not be recorded (full disk) never reaches it */
+        if (store_run_end(rec->st, rec->run, status, message, &e)) {
             rec->end_error = 1;
             rec->err = e;
         }

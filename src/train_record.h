@@ -26,6 +26,7 @@ typedef struct train_record {
     int64_t parent; /* the run this one retrains, 0 for none */
     int64_t reopen; /* a run to take up again (--resume) instead of inserting one, 0 for none */
     int64_t run;    /* the new run's id once on_start succeeded, else 0 */
+    char uuid[37];  /* and its UUID */
     const train_observer *next;
     int diverged;  /* a non-finite metric arrived */
     int end_error; /* on_end could not record everything: see err */
@@ -44,6 +45,8 @@ train_observer train_record_observer(train_record *rec, const train_observer *ne
 
 /* The run's id (0 before on_start or when it failed). */
 int64_t train_record_run(const train_record *rec);
+/* The run's UUID ("" before on_start). */
+const char *train_record_uuid(const train_record *rec);
 
 /* The problem on_end met (storing latents or the status), or NULL when none. */
 const char *train_record_error(const train_record *rec);

@@ -146,7 +146,8 @@ static int a_files_rm(void *ctx, int64_t run, ae_err *err)
 {
     app_ctx *a = ctx;
     char dir[4096];
-    if (paths_run_dir(a->db_path, run, dir, sizeof dir, err)) return -1;
+    if (!a->st) return ae_fail(err, "the store is closed");
+    if (store_run_dir(a->st, run, dir, sizeof dir, err)) return -1;
     return paths_rm_tree(dir, err);
 }
 

@@ -31,10 +31,10 @@ cp "$T/out" "$T/full.json"
 # stopped after 2, resumed to 4
 expect 0 "$BIN" train "${COMMON[@]}" --epochs 2 --json --db "$B"
 for f in last.safetensors best.safetensors last.state; do
-    if [ -s "$T/b/runs/1/$f" ]; then ok; else bad "run 1 has no $f"; fi
+    if [ -s "$T/b/aetui.runs/1/$f" ]; then ok; else bad "run 1 has no $f"; fi
 done
 expect 0 "$BIN" show 1 --db "$B"
-has out "checkpoint .*runs/1/last.safetensors"
+has out "checkpoint .*aetui.runs/1/last.safetensors"
 expect 0 "$BIN" train --resume 1 --epochs 4 --json --db "$B"
 cp "$T/out" "$T/resumed.json"
 has resumed.json '"epoch":3,'
@@ -98,13 +98,13 @@ expect 2 "$BIN" export 1 --data valid --out "$T/q.npy" --db "$A"
 expect 2 "$BIN" export 1 --data test --db "$A"
 has err "go together"
 # a damaged state file
-printf 'AETUISTA' >"$T/b/runs/1/last.state"
+printf 'AETUISTA' >"$T/b/aetui.runs/1/last.state"
 expect 2 "$BIN" train --resume 1 --epochs 6 --db "$B"
 has err "last.state"
-rm -f "$T/b/runs/1/last.safetensors"
+rm -f "$T/b/aetui.runs/1/last.safetensors"
 expect 2 "$BIN" encode 1 --input "$T/x.npy" --out "$T/q.npy" --db "$B"
 has err "has no last.safetensors"
-printf 'not a checkpoint at all' >"$T/b/runs/1/last.safetensors"
+printf 'not a checkpoint at all' >"$T/b/aetui.runs/1/last.safetensors"
 expect 2 "$BIN" encode 1 --input "$T/x.npy" --out "$T/q.npy" --db "$B"
 has err "last.safetensors: header length"
 

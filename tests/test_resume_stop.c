@@ -80,8 +80,8 @@ int main(void)
     if (train(db_b, &cfg, 0, 2, 1, &stopped)) return test_done(), 1;
     CHECK(!strcmp(stopped.status, "stopped") && stopped.epochs_done == 2, "stopped: %s %d",
           stopped.status, stopped.epochs_done);
-    snprintf(path, sizeof path, "%s/b/runs/1/%s", dir, TCKPT_LAST);
-    snprintf(state, sizeof state, "%s/b/runs/1/%s", dir, TCKPT_STATE);
+    snprintf(path, sizeof path, "%s/b/aetui.runs/1/%s", dir, TCKPT_LAST);
+    snprintf(state, sizeof state, "%s/b/aetui.runs/1/%s", dir, TCKPT_STATE);
 
     /* the state says: epoch 2, one batch of three done */
     {
@@ -129,7 +129,7 @@ int main(void)
     if (store_open(&st, db_b, 0, &err) == 0) {
         store_run r;
         CHECK(store_run_get(st, 2, &r, &err) == 0 && r.parent == 1 &&
-                  strstr(r.checkpoint, "/b/runs/2/last.safetensors"),
+                  strstr(r.checkpoint, "/b/aetui.runs/2/last.safetensors"),
               "run 2: parent %lld checkpoint %s", (long long)r.parent, r.checkpoint);
         char dtype[16];
         int rows, cols;

@@ -194,7 +194,7 @@ static void test_migrate_v2(void)
     store *st;
     CHECK(store_open(&st, p, 0, &err) == 0, "open v2: %s", err.msg);
     if (!st) return;
-    CHECK(store_version(st) == 3 && STORE_SCHEMA_VERSION >= 3, "migrated to %d", store_version(st));
+    CHECK(store_version(st) == STORE_SCHEMA_VERSION, "migrated to %d", store_version(st));
     store_baseline b = mkbaseline("cifar10", "abc", 8000, 2000, 32, 0.0123), c;
     CHECK(store_baseline_put(st, &b, &err) == 0, "baseline after migration: %s", err.msg);
     CHECK(store_baseline_get(st, "cifar10", "abc", 8000, 2000, 32, &c, &err) == 1 &&
@@ -205,6 +205,225 @@ static void test_migrate_v2(void)
     CHECK(raw_int(p, "SELECT count(*) FROM tags") == 1 &&
               raw_int(p, "SELECT count(*) FROM runs") == 1,
           "v2 rows kept");
+}
+
+static int is_uuid(const char *u)
+{
+    if (strlen(u) != 36 || u[14] != '4' || !strchr("89ab", u[19])) return 0;
+    for (int i = 0; i < 36; i++)
+        if ((i == 8 || i == 13 || i == 18 || i == 23) ? u[i] != '-'
+                                                      : !strchr("0123456789abcdef", u[i]))
+            return 0;
+    return 1;
+}
+
+/* A version-3 store with runs 1, 2 and 5 (5 retrains 2), each with params, epochs, a summary
+ * whose time is the last process's only, tags and an artifact. */
+static void make_v3(const char *p)
+{
+    ae_err err = {{0}};
+    CHECK(store_create_version(p, 3, &err) == 0, "create v3: %s", err.msg);
+    CHECK(raw_exec(p, "INSERT INTO runs(id, model, dataset, status, created, host) VALUES"
+                      " (1, 'lstm', 'sines', 'finished', 1700000000, 'h1'),"
+                      " (2, 'cnn', 'cifar10', 'stopped', 1700000100, 'h2');"
+                      "INSERT INTO runs(id, parent, model, status, created) VALUES"
+                      " (5, 2, 'cnn', 'finished', 1700000200);"
+                      "INSERT INTO params VALUES(1, 'lr', 0.001, NULL), (2, 'lr', 0.01, NULL),"
+                      " (5, 'model', NULL, 'cnn');"
+                      "INSERT INTO epochs(run, epoch, test_loss, seconds, samples_per_sec) VALUES"
+                      " (1, 1, 0.5, 2.0, 100), (1, 2, 0.4, 3.0, 200), (2, 1, 0.3, 1.0, 50);"
+                      "INSERT INTO summary(run, epochs, test_mse, seconds, samples_per_sec) VALUES"
+                      " (1, 2, 0.4, 3.0, 200), (2, 1, 0.3, 1.0, 50);"
+                      "INSERT INTO tags VALUES(2, 'kept'), (5, 'child');"
+                      "INSERT INTO artifacts VALUES(5, 'x', 'u8', 1, 1, x'00', 1700000300);") ==
+              SQLITE_OK,
+          "v3 rows");
+}
+
+static void test_migrate_v3(void)
+{
+    const char *p = tmp("v3.db");
+    make_v3(p);
+    ae_err err = {{0}};
+    store *st;
+    CHECK(store_open(&st, p, 0, &err) == 0, "open v3: %s", err.msg);
+    if (!st) return;
+    CHECK(store_version(st) == STORE_SCHEMA_VERSION, "migrated to %d", store_version(st));
+    CHECK(is_uuid(store_uuid(st)), "store UUID '%s'", store_uuid(st));
+    /* the runs keep their ids, rows and links, and each has a UUID of its own */
+    store_run r1, r2, r5;
+    CHECK(store_run_get(st, 1, &r1, &err) == 0 && store_run_get(st, 2, &r2, &err) == 0 &&
+              store_run_get(st, 5, &r5, &err) == 0,
+          "runs kept: %s", err.msg);
+    CHECK(is_uuid(r1.uuid) && is_uuid(r2.uuid) && is_uuid(r5.uuid) && strcmp(r1.uuid, r2.uuid) &&
+              strcmp(r2.uuid, r5.uuid) && strcmp(r1.uuid, store_uuid(st)),
+          "run UUIDs %s %s %s", r1.uuid, r2.uuid, r5.uuid);
+    CHECK(!strcmp(r1.host, "h1") && !strcmp(r2.model, "cnn") && r5.parent == 2, "fields kept");
+    int64_t found;
+    CHECK(store_run_find_uuid(st, r2.uuid, &found, &err) == 1 && found == 2, "found by UUID");
+    CHECK(store_run_find_uuid(st, "00000000-0000-4000-8000-000000000000", &found, &err) == 0,
+          "unknown UUID");
+    CHECK(raw_int(p, "SELECT count(*) FROM params") == 3 &&
+              raw_int(p, "SELECT count(*) FROM epochs") == 3 &&
+              raw_int(p, "SELECT count(*) FROM tags") == 2 &&
+              raw_int(p, "SELECT count(*) FROM artifacts") == 1,
+          "rows hanging off the runs kept");
+    /* the time of a run is what its epochs took, samples/s over all of them */
+    store_summary s;
+    CHECK(store_summary_get(st, 1, &s, &err) == 0 && fabs(s.seconds - 5.0) < 1e-9 &&
+              fabs(s.samples_per_sec - 800.0 / 5) < 1e-9,
+          "summary recomputed: %g s, %g samples/s", s.seconds, s.samples_per_sec);
+    /* an old store with runs remembers where their files are */
+    char want[1200];
+    snprintf(want, sizeof want, "%s/runs", dir);
+    CHECK(!strcmp(store_runs_dir(st), want), "runs dir %s", store_runs_dir(st));
+    /* ids are never given twice: AUTOINCREMENT */
+    int64_t a = begin(st, "lstm", 1e-3, 8);
+    CHECK(a == 6, "next id %lld", (long long)a);
+    CHECK(store_run_delete(st, a, &err) == 0, "delete: %s", err.msg);
+    int64_t b = begin(st, "lstm", 1e-3, 8);
+    CHECK(b == 7, "the deleted run's id is not given again: %lld", (long long)b);
+    /* foreign keys still hold after the rebuild */
+    CHECK(store_run_delete(st, 2, &err) == 0, "delete 2: %s", err.msg);
+    CHECK(store_run_get(st, 5, &r5, &err) == 0 && r5.parent == 0, "child's parent cleared");
+    store_close(st);
+    CHECK(raw_int(p, "SELECT count(*) FROM params WHERE run = 2") == 0 &&
+              raw_int(p, "SELECT count(*) FROM epochs WHERE run = 2") == 0 &&
+              raw_int(p, "SELECT count(*) FROM tags WHERE run = 2") == 0 &&
+              raw_int(p, "SELECT count(*) FROM summary WHERE run = 2") == 0,
+          "delete cascades after the rebuild");
+    CHECK(raw_int(p, "SELECT count(*) FROM pragma_foreign_key_check") == 0, "no dangling rows");
+    CHECK(raw_int(p, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
+              1,
+          "integrity");
+    CHECK(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%AUTOINCREMENT%'") == 1,
+          "runs has AUTOINCREMENT");
+
+    /* an old store without runs takes the runs directory of its name */
+    const char *q = tmp("v3empty.db");
+    CHECK(store_create_version(q, 3, &err) == 0, "create: %s", err.msg);
+    CHECK(store_open(&st, q, 0, &err) == 0, "open: %s", err.msg);
+    if (!st) return;
+    snprintf(want, sizeof want, "%s/v3empty.runs", dir);
+    CHECK(!strcmp(store_runs_dir(st), want), "runs dir %s", store_runs_dir(st));
+    store_close(st);
+}
+
+/* Reading an old store where nothing may be written: a copy in memory, migrated there. */
+static void test_readonly_old(void)
+{
+    const char *p = tmp("v3ro.db");
+    make_v3(p);
+    long n0, n1;
+    char *before = slurp(p, &n0);
+    store *st;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, STORE_READONLY, &err) == 0, "open v3 read-only: %s", err.msg);
+    if (st) {
+        store_run r;
+        store_summary s;
+        CHECK(store_run_get(st, 5, &r, &err) == 0 && r.parent == 2 && is_uuid(r.uuid), "reads: %s",
+              err.msg);
+        CHECK(store_summary_get(st, 1, &s, &err) == 0 && s.epochs == 2, "summary read");
+        CHECK(strstr(store_notice(st), "version 3"), "notice: %s", store_notice(st));
+        CHECK(store_tag_add(st, 1, "x", &err) == -1 && strstr(err.msg, "read-only"),
+              "writes refused: %s", err.msg);
+        store_close(st);
+    }
+    char *after = slurp(p, &n1);
+    CHECK(n0 == n1 && !memcmp(before, after, n0), "the old file is not changed");
+    CHECK(raw_int(p, "PRAGMA user_version") == 3, "still version 3");
+    free(before), free(after);
+}
+
+/* Each store its own runs directory, claimed; ids above existing directories. */
+static void test_dirs(void)
+{
+    ae_err err = {{0}};
+    store *a, *b, *c;
+    CHECK(store_open(&a, tmp("a.db"), STORE_CREATE, &err) == 0, "a: %s", err.msg);
+    CHECK(store_open(&b, tmp("b.db"), STORE_CREATE, &err) == 0, "b: %s", err.msg);
+    CHECK(store_open(&c, tmp("plain"), STORE_CREATE, &err) == 0, "plain: %s", err.msg);
+    if (!a || !b || !c) return;
+    char want[1200], d1[4200], d2[4200];
+    snprintf(want, sizeof want, "%s/a.runs", dir);
+    CHECK(!strcmp(store_runs_dir(a), want), "a's runs dir %s", store_runs_dir(a));
+    snprintf(want, sizeof want, "%s/plain.runs", dir);
+    CHECK(!strcmp(store_runs_dir(c), want), "plain's runs dir %s", store_runs_dir(c));
+    CHECK(strcmp(store_uuid(a), store_uuid(b)) && is_uuid(store_uuid(a)), "distinct stores");
+    int64_t ra = begin(a, "lstm", 1e-3, 8), rb = begin(b, "lstm", 1e-3, 8);
+    CHECK(ra == 1 && rb == 1, "both start at 1");
+    CHECK(store_run_dir_make(a, ra, 1, d1, sizeof d1, &err) == 0, "make a/1: %s", err.msg);
+    CHECK(store_run_dir_make(b, rb, 1, d2, sizeof d2, &err) == 0, "make b/1: %s", err.msg);
+    CHECK(strcmp(d1, d2), "two stores, two directories: %s %s", d1, d2);
+    CHECK(store_run_dir_make(a, ra, 1, d1, sizeof d1, &err) == -1 && strstr(err.msg, "exists"),
+          "a new run never takes an existing directory: %s", err.msg);
+    CHECK(store_run_dir_make(a, ra, 0, d1, sizeof d1, &err) == 0, "a resumed run takes its own");
+    /* a directory left by a run the store lost: the next id skips it */
+    snprintf(d1, sizeof d1, "%s/2", store_runs_dir(a));
+    CHECK(mkdir(d1, 0700) == 0, "mkdir %s", d1);
+    int64_t ra2 = begin(a, "lstm", 1e-3, 8);
+    CHECK(ra2 == 3, "id above the existing directory: %lld", (long long)ra2);
+    /* the claim: a store whose name leads to another's runs directory does not write there */
+    store *a2;
+    CHECK(store_open(&a2, tmp("a"), STORE_CREATE, &err) == 0, "a: %s", err.msg);
+    if (a2) {
+        int64_t x = begin(a2, "lstm", 1e-3, 8);
+        CHECK(store_run_dir_make(a2, x, 1, d1, sizeof d1, &err) == -1 &&
+                  strstr(err.msg, "another store") && strstr(err.msg, store_uuid(a)),
+              "another store's directory refused: %s", err.msg);
+        store_close(a2);
+    }
+    /* temporary files: of dead processes removed, of live ones kept */
+    pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, NULL, 0);
+    char dead[4400], live[4400], old[4400], keep[4400];
+    snprintf(dead, sizeof dead, "%s/1/last.state.tmp-%d-AbCdEf", store_runs_dir(a), (int)child);
+    snprintf(live, sizeof live, "%s/1/last.state.tmp-%d-AbCdEf", store_runs_dir(a), (int)getpid());
+    snprintf(old, sizeof old, "%s/1/last.safetensors.tmp-Xy12Zw", store_runs_dir(a));
+    snprintf(keep, sizeof keep, "%s/1/last.safetensors", store_runs_dir(a));
+    test_write_file(dead, "x", 1), test_write_file(live, "x", 1);
+    test_write_file(old, "x", 1), test_write_file(keep, "x", 1);
+    CHECK(store_run_dir_clean(a, ra) == 1 && access(dead, F_OK) != 0 && access(live, F_OK) == 0 &&
+              access(old, F_OK) == 0,
+          "the dead process's file removed; the running run's older one kept");
+    CHECK(store_run_end(a, ra, "stopped", "", &err) == 0, "end: %s", err.msg);
+    store_close(a);
+    CHECK(store_open(&a, tmp("a.db"), 0, &err) == 0, "reopen: %s", err.msg); /* cleans */
+    CHECK(access(old, F_OK) != 0 && access(live, F_OK) == 0 && access(keep, F_OK) == 0,
+          "opening cleans the leftovers of runs that are not running, keeps the rest");
+    store_close(a), store_close(b), store_close(c);
+}
+
+/* Two old stores side by side used the same runs/: the first to write claims it, the second
+ * moves on to a directory of its own. */
+static void test_dirs_legacy(void)
+{
+    char sub[1200], pa[1300], pb[1300];
+    snprintf(sub, sizeof sub, "%s/legacy", dir);
+    CHECK(mkdir(sub, 0700) == 0, "mkdir");
+    snprintf(pa, sizeof pa, "%s/a.db", sub);
+    snprintf(pb, sizeof pb, "%s/b.db", sub);
+    make_v3(pa), make_v3(pb);
+    ae_err err = {{0}};
+    store *a, *b;
+    CHECK(store_open(&a, pa, 0, &err) == 0 && store_open(&b, pb, 0, &err) == 0, "%s", err.msg);
+    if (!a || !b) return;
+    char runs[1400], d[4200];
+    snprintf(runs, sizeof runs, "%s/runs", sub);
+    CHECK(!strcmp(store_runs_dir(a), runs) && !strcmp(store_runs_dir(b), runs),
+          "both remember runs/");
+    int64_t ra = begin(a, "lstm", 1e-3, 8), rb = begin(b, "lstm", 1e-3, 8);
+    CHECK(store_run_dir_make(a, ra, 1, d, sizeof d, &err) == 0, "a: %s", err.msg);
+    CHECK(store_run_dir_make(b, rb, 1, d, sizeof d, &err) == 0, "b: %s", err.msg);
+    snprintf(runs, sizeof runs, "%s/b.runs/%lld", sub, (long long)rb);
+    CHECK(!strcmp(d, runs), "b moved to its own directory: %s", d);
+    store_close(b);
+    CHECK(store_open(&b, pb, 0, &err) == 0, "reopen b: %s", err.msg);
+    snprintf(runs, sizeof runs, "%s/b.runs", sub);
+    CHECK(b && !strcmp(store_runs_dir(b), runs), "and stays there");
+    store_close(a), store_close(b);
 }
 
 static void test_baselines(void)
@@ -476,16 +695,17 @@ static void test_epochs(void)
     for (int i = 0; i < n; i++)
         CHECK(fabs(losses[i] / (0.3 * (1 + 0.01 * i)) - 1) < 7e-4, "loss %d: %g", i, losses[i]);
     free(losses);
-    /* end: final numbers and status */
-    store_final fin = {0.35, 0.2, 10, 55};
-    CHECK(store_run_end(st, id, "running", "", &fin, &err) == -1, "running is not an end");
-    CHECK(store_run_end(st, id, "stopped", "asked to stop", &fin, &err) == 0, "%s", err.msg);
+    /* end: the status; the summary stays what the epochs made it */
+    CHECK(store_run_end(st, id, "running", "", &err) == -1, "running is not an end");
+    CHECK(store_run_end(st, id, "stopped", "asked to stop", &err) == 0, "%s", err.msg);
     store_run r;
     store_run_get(rd, id, &r, &err);
     store_summary_get(rd, id, &s, &err);
     CHECK(!strcmp(r.status, "stopped") && !strcmp(r.message, "asked to stop") && r.finished > 0,
           "ended: %s", r.status);
-    CHECK(s.test_mse == 0.35 && s.seconds == 10 && s.best_epoch == 2, "final summary");
+    CHECK(s.test_mse == 0.4 && fabs(s.seconds - 4.5) < 1e-9 && s.best_epoch == 2 &&
+              fabs(s.samples_per_sec - 100) < 1e-9,
+          "final summary: mse %g, %g s, %g samples/s", s.test_mse, s.seconds, s.samples_per_sec);
     store_close(rd);
     store_close(st);
 }
@@ -591,14 +811,13 @@ static int fill(const char *path)
     }
     int64_t a = begin(st, "lstm", 1e-3, 16);
     for (int i = 1; i <= 5; i++) add_epoch(st, a, i, 0.1 / i, &err);
-    store_final fin = {0.02, 0.1, 7.5, 1000};
-    store_run_end(st, a, "finished", "", &fin, &err);
+    store_run_end(st, a, "finished", "", &err);
     store_tag_add(st, a, "baseline", &err);
     store_run_set_notes(st, a, "first try", &err);
 
     int64_t b = begin(st, "cnn", 1e6, 128);
     add_epoch(st, b, 1, 0.5, &err);
-    store_run_end(st, b, "diverged", "epoch 2: loss is nan", NULL, &err);
+    store_run_end(st, b, "diverged", "epoch 2: loss is nan", &err);
 
     int64_t c = begin(st, "lstm", 2e-4, 8);
     for (int i = 1; i <= 3; i++) add_epoch(st, c, i, 0.05 / i, &err);
@@ -606,7 +825,7 @@ static int fill(const char *path)
     store_run_set_notes(st, c, "line1\nline2 \x1b[31mred\x1b[0m", &err);
     store_tag_add(st, c, "baseline", &err);
     store_tag_add(st, c, "t\x1b[1mbold", &err);
-    store_run_end(st, c, "finished", "", &fin, &err);
+    store_run_end(st, c, "finished", "", &err);
 
     pid_t child = fork();
     if (child == 0) _exit(0);
@@ -657,6 +876,10 @@ int main(int argc, char **argv)
     test_create();
     test_migrate_v1();
     test_migrate_v2();
+    test_migrate_v3();
+    test_readonly_old();
+    test_dirs();
+    test_dirs_legacy();
     test_newer();
     test_foreign();
     test_interrupted();

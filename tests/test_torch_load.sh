@@ -162,7 +162,7 @@ check() {
     if "$BIN" export $run --data test --out "$X" --db "$DB" 2>"$T/err" &&
         "$BIN" reconstruct $run --input "$X" --out "$Y" --db "$DB" 2>>"$T/err" &&
         "$BIN" encode $run --input "$X" --out "$Z" --db "$DB" 2>>"$T/err" &&
-        "$PY" "$T/check.py" "$T/s/runs/$run/last.safetensors" "$X" "$Y" "$Z"; then
+        "$PY" "$T/check.py" "$T/s/aetui.runs/$run/last.safetensors" "$X" "$Y" "$Z"; then
         passes=$((passes + 1))
     else
         fails=$((fails + 1))

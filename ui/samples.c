@@ -114,10 +114,10 @@ int samples_src_get(store *st, const char *db_path, int64_t run, samples_src *sr
     if (dir && dir->is_text) snprintf(src->data_dir, sizeof src->data_dir, "%s", dir->text);
     src->test_n = (int)count->num;
     free(p);
-    const char *slash = db_path ? strrchr(db_path, '/') : NULL;
-    int dl = slash ? (int)(slash - db_path) : 1;
-    snprintf(src->ckpt, sizeof src->ckpt, "%.*s/runs/%lld/last.safetensors", dl,
-             slash ? db_path : ".", (long long)run);
+    (void)db_path;
+    char rdir[4096];
+    if (store_run_dir(st, run, rdir, sizeof rdir, err)) return -1;
+    snprintf(src->ckpt, sizeof src->ckpt, "%.4000s/last.safetensors", rdir);
     if (is_file(src->ckpt)) return 0;
     if (r.checkpoint[0] && is_file(r.checkpoint)) {
         snprintf(src->ckpt, sizeof src->ckpt, "%s", r.checkpoint);

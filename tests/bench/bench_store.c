@@ -190,8 +190,7 @@ int main(int argc, char **argv)
                 if (batches <= 100000) packed = store_pack_losses(losses, batches, buf, sizeof buf);
             }
         }
-        store_final fin = {base * 1.05, sqrt(base) * 0.8, 30.5 * epochs, 1655};
-        store_run_end(st, id, r % 10 == 3 ? "stopped" : "finished", "", &fin, &err);
+        store_run_end(st, id, r % 10 == 3 ? "stopped" : "finished", "", &err);
         if (r % 100 == 99) {
             fprintf(stderr, "\r%d runs", r + 1);
             fflush(stderr);
