@@ -650,7 +650,8 @@ int st_atomic_open(st_atomic *a, const char *path, ae_err *err)
     memset(a, 0, sizeof *a);
     if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path)
         return ae_fail(err, "%s: path too long", path);
-    snprintf(a->tmp, sizeof a->tmp, "%s.tmp-XXXXXX", path);
+    /* the pid in the name: a file left by a killed process is known as such (store_dirs.c) */
+    snprintf(a->tmp, sizeof a->tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
     int fd = mkstemp(a->tmp);
     if (fd < 0)
         return ae_fail(err, "%s: cannot create a temporary file: %s", path, strerror(errno));

@@ -84,7 +84,8 @@ typedef struct st_atomic {
     int failed; /* a write failed: commit will fail */
 } st_atomic;
 
-/* Creates the temporary file beside path (same directory, which must exist). */
+/* Creates the temporary file beside path (same directory, which must exist), named
+ * PATH.tmp-PID-XXXXXX so that one left by a killed process can be told and removed. */
 int st_atomic_open(st_atomic *a, const char *path, ae_err *err);
 /* Appends bytes; a failure is remembered for st_atomic_commit. */
 void st_atomic_write(st_atomic *a, const void *p, size_t n);

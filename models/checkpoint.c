@@ -8,17 +8,20 @@
  *
  * The state file (all integers and floats little-endian):
  *   0   8  magic "AETUISTA"
- *   8   4  version (1)          12  4  zero
+ *   8   4  version (2; 1 is still read)   12  4  zero
  *   16  8  payload length P
  *   24  P  payload: model[24] run:i64 epoch batch nbatches n_train best_epoch zero:i32
  *          adam_t ep_samples:i64 rng_order[4] rng_aug[4]:u64 loss_sum sae_sum
- *          best_test_loss:f64 nparams:i64 order[n_train]:i32 batch_losses[nbatches]:f32
+ *          best_test_loss:f64 [version 2: ep_seconds:f64 store_uuid[36] run_uuid[36]]
+ *          nparams:i64 order[n_train]:i32 batch_losses[nbatches]:f32
  *          params[nparams] m[nparams] v[nparams]:f32
- *   24+P 8  FNV-1a 64 of every byte before it */
+ *   24+P 8  FNV-1a 64 of every byte before it
+ * The identity sits at a fixed place in the header, so ckpt_ident_read reads 264 bytes. */
 #include "checkpoint.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +305,9 @@ int ckpt_info_of(const st_file *f, ckpt_info *info, ae_err *err)
     snprintf(info->version, sizeof info->version, "%s", ver ? ver : "");
     if (!parse_int(st_meta(f, "run_id"), 0, 0x7fffffffL, &v)) info->run = v;
     if (!parse_int(st_meta(f, "epoch"), 0, 0x7fffffffL, &v)) info->epoch = (int)v;
+    const char *su = st_meta(f, "store_uuid"), *ru = st_meta(f, "run_uuid");
+    if (su && strlen(su) < sizeof info->store_uuid) memcpy(info->store_uuid, su, strlen(su) + 1);
+    if (ru && strlen(ru) < sizeof info->run_uuid) memcpy(info->run_uuid, ru, strlen(ru) + 1);
     return 0;
 }
 
@@ -377,7 +383,17 @@ int ckpt_load_file(const st_file *f, net *n, const char *model, ae_err *err)
     }
     memcpy(p, n->params, sizeof(float) * (size_t)n->nparams);
     for (int i = 0; i < nt; i++) {
-        st_values(f, st_find(f, map[i].name), q);
+        const st_tensor *t = st_find(f, map[i].name);
+        st_values(f, t, q);
+        for (int64_t k = 0; k < t->count; k++)
+            if (!isfinite(q[k])) {
+                const char *what = isnan(q[k]) ? "NaN" : "an infinite value";
+                free(p), free(q);
+                return ae_fail(err,
+                               "%s: tensor '%s' holds %s at index %lld: the weights are damaged "
+                               "(a run that diverged?); not loaded",
+                               f->name, map[i].name, what, (long long)k);
+            }
         xfer(n, &map[i], p, q, 0);
     }
     memcpy(n->params, p, sizeof(float) * (size_t)n->nparams);
@@ -397,7 +413,7 @@ int ckpt_load(const char *path, net *n, const char *model, ae_err *err)
 /* ---- training state ------------------------------------------------------------------- */
 
 static const char state_magic[8] = {'A', 'E', 'T', 'U', 'I', 'S', 'T', 'A'};
-enum { STATE_VERSION = 1, STATE_HEAD = 24 };
+enum { STATE_VERSION = 2, STATE_HEAD = 24 };
 
 static uint64_t fnv1a(const unsigned char *p, size_t n)
 {
@@ -468,8 +484,27 @@ static void get_f32s(rbuf *b, float *f, long n)
     }
 }
 
-/* Bytes of the payload's fixed part. */
-enum { STATE_FIXED = 24 + 8 + 6 * 4 + 2 * 8 + 8 * 8 + 3 * 8 + 8 };
+/* Bytes of the payload's fixed part, version 1 and 2; where version 2's identity starts. */
+enum {
+    STATE_FIXED_V1 = 24 + 8 + 6 * 4 + 2 * 8 + 8 * 8 + 3 * 8 + 8,
+    STATE_FIXED = STATE_FIXED_V1 + 8 + 2 * 36,
+    STATE_IDENT_AT = STATE_HEAD + 24 + 8 + 6 * 4 + 2 * 8 + 8 * 8 + 3 * 8 + 8,
+};
+
+static void put_uuid(wbuf *b, const char *u)
+{
+    char v[36] = {0};
+    memcpy(v, u, strnlen(u, 36));
+    memcpy(b->p + b->n, v, 36);
+    b->n += 36;
+}
+
+static void get_uuid(rbuf *b, char out[37])
+{
+    memcpy(out, b->p + b->i, 36);
+    out[36] = 0;
+    b->i += 36;
+}
 
 int ckpt_state_save(const char *path, const ckpt_state *s, const net *n, ae_err *err)
 {
@@ -502,6 +537,9 @@ int ckpt_state_save(const char *path, const ckpt_state *s, const net *n, ae_err 
     put_f64(&b, s->loss_sum);
     put_f64(&b, s->sae_sum);
     put_f64(&b, s->best_test_loss);
+    put_f64(&b, s->ep_seconds);
+    put_uuid(&b, s->store_uuid);
+    put_uuid(&b, s->run_uuid);
     put_u64(&b, (uint64_t)n->nparams);
     for (int i = 0; i < s->n_train; i++) put_u32(&b, (uint32_t)s->order[i]);
     for (int i = 0; i < s->nbatches; i++) {
@@ -568,7 +606,7 @@ int ckpt_state_load(const char *path, ckpt_state *s, net *n, const char *model, 
     if (read_all(path, &p, &len, err)) return -1;
     int rc = -1;
     rbuf b = {p, len, 0};
-    if (len < STATE_HEAD + STATE_FIXED + 8 || memcmp(p, state_magic, 8)) {
+    if (len < STATE_HEAD + STATE_FIXED_V1 + 8 || memcmp(p, state_magic, 8)) {
         ae_fail(err, "%s: not an aetui training-state file", path);
         goto out;
     }
@@ -576,9 +614,14 @@ int ckpt_state_load(const char *path, ckpt_state *s, net *n, const char *model, 
     uint32_t version = get_u32(&b);
     get_u32(&b);
     uint64_t payload = get_u64(&b);
-    if (version != STATE_VERSION) {
-        ae_fail(err, "%s: training-state version %u, this aetui reads version %d", path, version,
-                STATE_VERSION);
+    if (version < 1 || version > STATE_VERSION) {
+        ae_fail(err, "%s: training-state version %u, this aetui reads versions 1 to %d", path,
+                version, STATE_VERSION);
+        goto out;
+    }
+    const uint64_t fixed = version == 1 ? STATE_FIXED_V1 : STATE_FIXED;
+    if (len < STATE_HEAD + fixed + 8) {
+        ae_fail(err, "%s: truncated: %zu bytes", path, len);
         goto out;
     }
     if (payload != len - STATE_HEAD - 8) {
@@ -608,6 +651,12 @@ int ckpt_state_load(const char *path, ckpt_state *s, net *n, const char *model, 
     s->loss_sum = get_f64(&b);
     s->sae_sum = get_f64(&b);
     s->best_test_loss = get_f64(&b);
+    if (version >= 2) {
+        s->ep_seconds = get_f64(&b);
+        get_uuid(&b, s->store_uuid);
+        get_uuid(&b, s->run_uuid);
+        if (!(s->ep_seconds >= 0 && s->ep_seconds < 1e9)) s->ep_seconds = 0;
+    }
     int64_t np = (int64_t)get_u64(&b);
     if (strcmp(s->model, model)) {
         ae_fail(err, "%s: the training state of a %s model, and this model is %s", path, s->model,
@@ -621,8 +670,8 @@ int ckpt_state_load(const char *path, ckpt_state *s, net *n, const char *model, 
     }
     if (s->n_train < 1 || s->nbatches < 1 || s->batch < 0 || s->batch > s->nbatches ||
         s->epoch < 1 || s->adam_t < 0 ||
-        (uint64_t)payload != STATE_FIXED + 4 * (uint64_t)s->n_train + 4 * (uint64_t)s->nbatches +
-                                 12 * (uint64_t)np) {
+        (uint64_t)payload !=
+            fixed + 4 * (uint64_t)s->n_train + 4 * (uint64_t)s->nbatches + 12 * (uint64_t)np) {
         ae_fail(err, "%s: inconsistent training state", path);
         goto out;
     }
@@ -649,6 +698,35 @@ int ckpt_state_load(const char *path, ckpt_state *s, net *n, const char *model, 
         goto out;
     }
     get_f32s(&b, s->batch_losses, s->nbatches);
+    /* all numbers checked before the net is touched */
+    static const char *const part[3] = {"parameters", "first Adam moments", "second Adam moments"};
+    size_t at = b.i;
+    for (int k = 0; k < 3; k++)
+        for (long i = 0; i < n->nparams; i++) {
+            uint32_t u = (uint32_t)p[at] | (uint32_t)p[at + 1] << 8 | (uint32_t)p[at + 2] << 16 |
+                         (uint32_t)p[at + 3] << 24;
+            float x;
+            memcpy(&x, &u, 4);
+            at += 4;
+            if (!isfinite(x)) {
+                const char *layer = "?";
+                for (int l = 0; l < n->nlayers; l++)
+                    if (n->layers[l].nparams && i >= n->layers[l].w_off &&
+                        i < n->layers[l].w_off + n->layers[l].nparams)
+                        layer = n->layers[l].name;
+                ae_fail(err,
+                        "%s: the %s hold %s at parameter %ld (layer %s): the state is damaged "
+                        "(a run that diverged?); not loaded",
+                        path, part[k], isnan(x) ? "NaN" : "an infinite value", i, layer);
+                goto out;
+            }
+        }
+    for (int i = 0; i < s->batch && i < s->nbatches; i++)
+        if (!isfinite(s->batch_losses[i])) {
+            ae_fail(err, "%s: batch loss %d is not a finite number: the state is damaged", path,
+                    i + 1);
+            goto out;
+        }
     get_f32s(&b, n->params, n->nparams);
     get_f32s(&b, n->m, n->nparams);
     get_f32s(&b, n->v, n->nparams);
@@ -657,4 +735,44 @@ out:
     free(p);
     if (rc) ckpt_state_free(s);
     return rc;
+}
+
+/* ---- identity --------------------------------------------------------------------------- */
+
+int ckpt_ident_read(const char *path, char store_uuid[37], char run_uuid[37], ae_err *err)
+{
+    store_uuid[0] = run_uuid[0] = 0;
+    unsigned char head[STATE_IDENT_AT + 72];
+    FILE *f = fopen(path, "rb");
+    if (!f) return ae_fail(err, "%s: %s", path, strerror(errno));
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n >= 12 && !memcmp(head, state_magic, 8)) {
+        rbuf b = {head, n, 8};
+        if (get_u32(&b) >= 2 && n == sizeof head) {
+            b.i = STATE_IDENT_AT;
+            get_uuid(&b, store_uuid);
+            get_uuid(&b, run_uuid);
+        }
+        return 0;
+    }
+    ckpt_info info;
+    if (ckpt_info_read(path, &info, err)) return -1;
+    memcpy(store_uuid, info.store_uuid, 37);
+    memcpy(run_uuid, info.run_uuid, 37);
+    return 0;
+}
+
+int ckpt_ident_check(const char *path, const char *have_store, const char *have_run,
+                     const char *want_store, const char *want_run, int64_t run, ae_err *err)
+{
+    int other_store = have_store[0] && want_store[0] && strcmp(have_store, want_store);
+    int other_run = have_run[0] && want_run[0] && strcmp(have_run, want_run);
+    if (!other_store && !other_run) return 0;
+    return ae_fail(err,
+                   "%s: the file of run %s in store %s, not of run %lld (%s) in this store (%s): "
+                   "the files of two %s are mixed up; not loaded",
+                   path, have_run[0] ? have_run : "(unknown)",
+                   have_store[0] ? have_store : "(unknown)", (long long)run, want_run, want_store,
+                   other_store ? "stores" : "runs");
 }

@@ -19,7 +19,11 @@
  *
  * __metadata__ holds "format" (aetui-checkpoint), "model" (the preset), "kind" (images or
  * sequences), "input_shape" (aetui's per-sample shape: [H, W, C] or [T, F]), "latent",
- * "aetui_version", and whatever the caller adds (run id, epoch, every hyperparameter).
+ * "aetui_version", and whatever the caller adds (run id, epoch, every hyperparameter, and the
+ * identity: "store_uuid" and "run_uuid", which ckpt_ident_check compares).
+ *
+ * Loading checks every value is finite: a NaN or infinite weight (or Adam moment) fails with
+ * the file, the tensor and the index.
  *
  * Training state: a binary file (format below, in checkpoint.c) with a magic, a version and a
  * checksum, holding the parameters, the Adam moments and step, the data-order and
@@ -44,9 +48,10 @@ typedef struct ckpt_info {
     char model[24];  /* preset name */
     net_shape input; /* rank 3 (h, w, c) or rank 2 (t, f) */
     int latent;
-    char version[32]; /* aetui version that wrote it */
-    int64_t run;      /* "run_id", 0 when absent */
-    int epoch;        /* "epoch", 0 when absent */
+    char version[32];                  /* aetui version that wrote it */
+    int64_t run;                       /* "run_id", 0 when absent */
+    int epoch;                         /* "epoch", 0 when absent */
+    char store_uuid[37], run_uuid[37]; /* whose file it is; "" when absent (older files) */
 } ckpt_info;
 
 /* One tensor of a net's checkpoint: its PyTorch name and shape. */
@@ -85,7 +90,9 @@ int ckpt_load_file(const st_file *f, net *n, const char *model, ae_err *err);
 typedef struct ckpt_state {
     char model[24];
     int64_t run;
-    int epoch;           /* the epoch the position refers to (1-based) */
+    char store_uuid[37], run_uuid[37]; /* whose state it is ("" in version-1 files) */
+    double ep_seconds;                 /* training time of `epoch` so far */
+    int epoch;                         /* the epoch the position refers to (1-based) */
     int batch, nbatches; /* batches of that epoch done; batch == nbatches: epoch complete */
     long adam_t;         /* Adam steps taken */
     uint64_t rng_order[4], rng_aug[4];
@@ -105,5 +112,15 @@ int ckpt_state_save(const char *path, const ckpt_state *s, const net *n, ae_err 
  * differs from the net's; the net is unchanged on failure. */
 int ckpt_state_load(const char *path, ckpt_state *s, net *n, const char *model, ae_err *err);
 void ckpt_state_free(ckpt_state *s);
+
+/* ---- identity ------------------------------------------------------------------------- */
+
+/* Reads whose file path is (a weights or a state file; a state file's header only): the
+ * store's and the run's UUID, "" when the file predates them. */
+int ckpt_ident_read(const char *path, char store_uuid[37], char run_uuid[37], ae_err *err);
+/* Fails, naming both, when a file's identity (have_*) is not the expected one (want_*; run is
+ * the expected run's id for the message). A file without identity (older aetui) passes. */
+int ckpt_ident_check(const char *path, const char *have_store, const char *have_run,
+                     const char *want_store, const char *want_run, int64_t run, ae_err *err);
 
 #endif

@@ -49,10 +49,12 @@ static void meta_add(meta_buf *m, const char *key, const char *fmt, ...)
 }
 
 static void config_meta(meta_buf *m, const train_config *cfg, int64_t run, int64_t parent,
-                        int epoch, const char *weights)
+                        int epoch, const char *weights, const char *store_id, const char *run_id)
 {
     m->n = 0;
     meta_add(m, "run_id", "%lld", (long long)run);
+    meta_add(m, "store_uuid", "%s", store_id);
+    meta_add(m, "run_uuid", "%s", run_id);
     if (parent > 0) meta_add(m, "parent_run", "%lld", (long long)parent);
     meta_add(m, "epoch", "%d", epoch);
     meta_add(m, "weights", "%s", weights);
@@ -183,13 +185,16 @@ static int ck_epoch(void *ctx, const train_epoch *ep, const float *losses, int n
         snprintf(state, sizeof state, "%s/%s", c->dir, TCKPT_STATE);
         static _Thread_local meta_buf m; /* 26 KB: off the trainer thread's stack */
         int64_t parent = c->rec ? c->rec->parent : 0;
-        config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "last");
+        const char *sid = store_uuid(c->rec->st), *rid = train_record_uuid(c->rec);
+        config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "last", sid, rid);
         if (ckpt_save(last, ep->net, c->cfg.model, m.kv, m.n, err)) return -1;
         ckpt_state s = *ep->state;
         s.run = c->run;
+        snprintf(s.store_uuid, sizeof s.store_uuid, "%s", sid);
+        snprintf(s.run_uuid, sizeof s.run_uuid, "%s", rid);
         if (ckpt_state_save(state, &s, ep->net, err)) return -1;
         if (ep->state->best_epoch == ep->epoch) {
-            config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "best");
+            config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "best", sid, rid);
             if (ckpt_save(best, ep->net, c->cfg.model, m.kv, m.n, err)) return -1;
         }
         if (!c->recorded) {
@@ -224,22 +229,29 @@ static int is_file(const char *p)
     return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* Fails unless the file at path is run's (r) of store st, or older than identities. */
+static int check_ident(store *st, const store_run *r, const char *path, ae_err *err)
+{
+    char have_store[37], have_run[37];
+    if (ckpt_ident_read(path, have_store, have_run, err)) return -1;
+    return ckpt_ident_check(path, have_store, have_run, store_uuid(st), r->uuid, r->id, err);
+}
+
 int train_ckpt_file(store *st, int64_t run, const char *name, char *out, size_t len, ae_err *err)
 {
+    static _Thread_local store_run r; /* large (notes) */
     char dir[4096];
-    if (store_run_dir(st, run, dir, sizeof dir, err)) return -1;
+    if (store_run_get(st, run, &r, err) || store_run_dir(st, run, dir, sizeof dir, err)) return -1;
     if ((size_t)snprintf(out, len, "%s/%s", dir, name) >= len)
         return ae_fail(err, "%s: path too long", dir);
-    if (is_file(out)) return 0;
-    store_run r;
-    if (store_run_get(st, run, &r, err)) return -1;
+    if (is_file(out)) return check_ident(st, &r, out, err);
     const char *slash = strrchr(r.checkpoint, '/');
     if (r.checkpoint[0] && slash) {
         char alt[4300];
         snprintf(alt, sizeof alt, "%.*s/%s", (int)(slash - r.checkpoint), r.checkpoint, name);
         if (is_file(alt) && strlen(alt) < len) {
             snprintf(out, len, "%s", alt);
-            return 0;
+            return check_ident(st, &r, out, err);
         }
     }
     return ae_fail(err,
@@ -318,6 +330,11 @@ int train_ckpt_args(const char *C, int argc, char **argv, train_config *cfg, int
         store_close(st);
         return cli_usage(C, "%s: %s", which, err.msg);
     }
+    char ident_store[37], ident_run[37] = "";
+    snprintf(ident_store, sizeof ident_store, "%s", store_uuid(st));
+    static store_run r; /* large (notes): the CLI's main thread */
+    if (has_resume && store_run_get(st, run, &r, &err) == 0)
+        snprintf(ident_run, sizeof ident_run, "%s", r.uuid);
     store_close(st);
     if (train_ckpt_config(weights, cfg, &err)) return cli_usage(C, "%s: %s", which, err.msg);
     const char *model = arg_value(argc, argv, "--model", NULL);
@@ -329,6 +346,10 @@ int train_ckpt_args(const char *C, int argc, char **argv, train_config *cfg, int
     if (strlen(src) >= sizeof cfg->resume_state)
         return cli_usage(C, "%s: path too long: %s", which, src);
     memcpy(dst, src, strlen(src) + 1);
+    if (has_resume) { /* the trainer checks the state it loads is this run's */
+        memcpy(cfg->ident_store, ident_store, sizeof ident_store);
+        memcpy(cfg->ident_run, ident_run, sizeof ident_run);
+    }
     *parent = run;
     return CLI_OK;
 }

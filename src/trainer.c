@@ -301,6 +301,11 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     int ep0 = 1, mid = 0;
     if (cfg.resume_state[0]) {
         if (ckpt_state_load(cfg.resume_state, &rs, &n, cfg.model, err)) goto out;
+        if (ckpt_ident_check(cfg.resume_state, rs.store_uuid, rs.run_uuid, cfg.ident_store,
+                             cfg.ident_run, rs.run, err)) {
+            ckpt_state_free(&rs);
+            goto out;
+        }
         if (rs.n_train != tr.n || rs.nbatches != nbatches) {
             ae_fail(err,
                     "%s: the state of a run with %d training samples in %d batches, not %d in %d",
@@ -351,12 +356,12 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     long samples = 0;
     snprintf(res->status, sizeof res->status, "finished");
     for (int ep = ep0; ep <= cfg.epochs; ep++) {
-        double t0 = now(), sae_sum = 0, loss_sum = 0;
-        long ep_samples = 0;
+        double t0 = now(), sae_sum = 0, loss_sum = 0, before = 0;
+        long ep_samples = 0, samples_before = 0;
         int done = 0;
-        if (ep == ep0 && mid) /* resuming inside an epoch: its order and sums so far */
+        if (ep == ep0 && mid) /* resuming inside an epoch: its order, sums and time so far */
             done = rs.batch, loss_sum = rs.loss_sum, sae_sum = rs.sae_sum,
-            ep_samples = rs.ep_samples;
+            ep_samples = samples_before = rs.ep_samples, before = rs.ep_seconds;
         else
             rng_shuffle(&r_order, order, tr.n);
         for (int b = done; b < nbatches; b++) {
@@ -410,8 +415,8 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
             if (obs && obs->on_batch)
                 obs->on_batch(obs->ctx, ep, b + 1, nbatches, (float)loss, loss_sum / done);
         }
-        double secs = now() - t0;
-        train_time += secs, samples += ep_samples;
+        double secs = now() - t0 + before; /* the whole epoch's, over both processes */
+        train_time += secs - before, samples += ep_samples - samples_before;
         if (!strcmp(res->status, "diverged") || done == 0) break;
         train_epoch e = {ep,
                          loss_sum / done,
@@ -446,7 +451,8 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                            .sae_sum = sae_sum,
                            .ep_samples = ep_samples,
                            .best_test_loss = res->best_test_loss,
-                           .best_epoch = res->best_epoch};
+                           .best_epoch = res->best_epoch,
+                           .ep_seconds = secs};
         snprintf(snap.model, sizeof snap.model, "%s", cfg.model);
         memcpy(snap.rng_order, r_order.s, sizeof snap.rng_order);
         memcpy(snap.rng_aug, r_aug.s, sizeof snap.rng_aug);

@@ -31,6 +31,8 @@ typedef struct train_config {
      * training-state file to continue from exactly where it was written (--resume); "" none. */
     char init_weights[1024];
     char resume_state[1024];
+    /* The store and run (UUIDs) the resume state must belong to; "" checks nothing. */
+    char ident_store[37], ident_run[37];
 } train_config;
 
 /* The seed's defaults for a model preset (dataset left "" for the CLI to resolve). */
@@ -42,14 +44,14 @@ int train_config_resolve(train_config *cfg, ae_err *err);
 
 typedef struct train_info { /* what is known once data and model are ready */
     const train_config *cfg;
-    const char *dataset;   /* resolved name */
+    const char *dataset; /* resolved name */
     const char *data_sha256;
     const char *const *files; /* data files read, nfiles of them */
     int nfiles;
     long params;
-    int input_dim;          /* values per sample */
-    int nbatches;           /* training batches per epoch */
-    const char *blas_core;  /* OpenBLAS core type in use */
+    int input_dim;         /* values per sample */
+    int nbatches;          /* training batches per epoch */
+    const char *blas_core; /* OpenBLAS core type in use */
     const char *const *class_names;
     int nclasses;
     int first_epoch; /* 1, or where a resumed run goes on */

@@ -616,6 +616,145 @@ static void test_hostile_shapes(void)
     net_free(&n);
 }
 
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* A state file's identity and epoch time round-trip; a version-1 file (no identity) still
+ * loads; ckpt_ident_read reads both kinds of file; ckpt_ident_check names both sides. */
+static void test_ident(void)
+{
+    net a, b;
+    ae_err err;
+    char path[1200], old[1200], w[1200];
+    snprintf(path, sizeof path, "%s/ident.state", dir);
+    snprintf(old, sizeof old, "%s/ident_v1.state", dir);
+    snprintf(w, sizeof w, "%s/ident.safetensors", dir);
+    if (build(&a, "lstm", (net_shape){2, 6, 1, 3}, 4, 1) ||
+        build(&b, "lstm", (net_shape){2, 6, 1, 3}, 4, 2))
+        return;
+    const char *su = "11111111-2222-4333-8444-555555555555";
+    const char *ru = "aaaaaaaa-bbbb-4ccc-9ddd-eeeeeeeeeeee";
+    int order[4] = {2, 0, 3, 1};
+    float losses[2] = {0.5f, 0};
+    ckpt_state s = {.model = "lstm",
+                    .run = 3,
+                    .epoch = 2,
+                    .batch = 1,
+                    .nbatches = 2,
+                    .n_train = 4,
+                    .order = order,
+                    .batch_losses = losses,
+                    .ep_seconds = 1.25,
+                    .best_test_loss = 0.5,
+                    .best_epoch = 1};
+    snprintf(s.store_uuid, sizeof s.store_uuid, "%s", su);
+    snprintf(s.run_uuid, sizeof s.run_uuid, "%s", ru);
+    CHECK(ckpt_state_save(path, &s, &a, &err) == 0, "save: %s", err.msg);
+    ckpt_state r;
+    CHECK(ckpt_state_load(path, &r, &b, "lstm", &err) == 0 && !strcmp(r.store_uuid, su) &&
+              !strcmp(r.run_uuid, ru) && r.ep_seconds == 1.25,
+          "identity and time round-trip: %s '%s' '%s'", err.msg, r.store_uuid, r.run_uuid);
+    ckpt_state_free(&r);
+    char hs[37], hr[37];
+    CHECK(ckpt_ident_read(path, hs, hr, &err) == 0 && !strcmp(hs, su) && !strcmp(hr, ru),
+          "state identity from the header: '%s' '%s'", hs, hr);
+    /* the same as version 1: no time, no identity */
+    long len;
+    unsigned char *p = slurp(path, &len);
+    const long at = 24 + 168 - 8, cut = 8 + 72; /* ep_seconds and the two UUIDs */
+    unsigned char *q = malloc((size_t)len);
+    memcpy(q, p, (size_t)at);
+    memcpy(q + at, p + at + cut, (size_t)(len - at - cut));
+    long qlen = len - cut;
+    q[8] = 1;
+    uint64_t payload = (uint64_t)(qlen - 24 - 8);
+    for (int k = 0; k < 8; k++) q[16 + k] = (unsigned char)(payload >> (8 * k));
+    uint64_t h = fnv1a(q, (size_t)(qlen - 8));
+    for (int k = 0; k < 8; k++) q[qlen - 8 + k] = (unsigned char)(h >> (8 * k));
+    test_write_file(old, q, qlen);
+    CHECK(ckpt_state_load(old, &r, &b, "lstm", &err) == 0 && !r.store_uuid[0] &&
+              r.ep_seconds == 0 && r.epoch == 2 &&
+              !memcmp(a.block, b.block, sizeof(float) * a.nparams),
+          "a version-1 state loads: %s", err.msg);
+    ckpt_state_free(&r);
+    CHECK(ckpt_ident_read(old, hs, hr, &err) == 0 && !hs[0] && !hr[0], "version 1: no identity");
+    free(p), free(q);
+    /* weights */
+    st_kv extra[] = {{"store_uuid", su}, {"run_uuid", ru}};
+    CHECK(ckpt_save(w, &a, "lstm", extra, 2, &err) == 0, "save: %s", err.msg);
+    CHECK(ckpt_ident_read(w, hs, hr, &err) == 0 && !strcmp(hs, su) && !strcmp(hr, ru),
+          "weights identity: '%s' '%s'", hs, hr);
+    /* the check */
+    CHECK(ckpt_ident_check(w, su, ru, su, ru, 3, &err) == 0, "own file passes");
+    CHECK(ckpt_ident_check(w, "", "", su, ru, 3, &err) == 0, "a file without identity passes");
+    const char *other = "99999999-2222-4333-8444-555555555555";
+    CHECK(ckpt_ident_check(w, su, ru, other, ru, 3, &err) == -1 && strstr(err.msg, su) &&
+              strstr(err.msg, other) && strstr(err.msg, "two stores") &&
+              strstr(err.msg, "ident.safetensors"),
+          "another store's file: %s", err.msg);
+    CHECK(ckpt_ident_check(w, su, ru, su, other, 3, &err) == -1 && strstr(err.msg, "run 3") &&
+              strstr(err.msg, "two runs"),
+          "another run's file: %s", err.msg);
+    net_free(&a);
+    net_free(&b);
+}
+
+/* NaN or infinite numbers in a file are refused, naming the file and the tensor (weights) or
+ * the part and layer (state), and the net is left as it was. */
+static void test_nonfinite(void)
+{
+    net a, b;
+    ae_err err;
+    char w[1200], st[1200];
+    snprintf(w, sizeof w, "%s/nan.safetensors", dir);
+    snprintf(st, sizeof st, "%s/nan.state", dir);
+    if (build(&a, "cnn", (net_shape){3, 8, 8, 3}, 5, 1) ||
+        build(&b, "cnn", (net_shape){3, 8, 8, 3}, 5, 2))
+        return;
+    float *keep = malloc(sizeof(float) * (size_t)b.nparams);
+    memcpy(keep, b.block, sizeof(float) * (size_t)b.nparams);
+    int L = a.nlayers - 1;
+    while (L > 0 && !a.layers[L].nparams) L--;
+    a.params[a.layers[L].b_off] = NAN; /* the last layer's first bias: decoder.deconv3.bias */
+    CHECK(ckpt_save(w, &a, "cnn", NULL, 0, &err) == 0, "save: %s", err.msg);
+    CHECK(ckpt_load(w, &b, "cnn", &err) == -1 && strstr(err.msg, "nan.safetensors") &&
+              strstr(err.msg, "decoder.deconv3.bias") && strstr(err.msg, "NaN"),
+          "NaN weight refused: %s", err.msg);
+    CHECK(!memcmp(keep, b.block, sizeof(float) * (size_t)b.nparams), "net unchanged");
+    a.params[a.layers[L].b_off] = 0.5f;
+    a.params[3] = -INFINITY; /* the first conv's weights */
+    CHECK(ckpt_save(w, &a, "cnn", NULL, 0, &err) == 0, "save: %s", err.msg);
+    CHECK(ckpt_load(w, &b, "cnn", &err) == -1 && strstr(err.msg, "encoder.conv1.weight") &&
+              strstr(err.msg, "infinite"),
+          "infinite weight refused: %s", err.msg);
+    a.params[3] = 0.1f;
+    int order[4] = {0, 1, 2, 3};
+    float losses[1] = {0.5f};
+    ckpt_state s = {.model = "cnn",
+                    .run = 1,
+                    .epoch = 1,
+                    .batch = 1,
+                    .nbatches = 1,
+                    .n_train = 4,
+                    .order = order,
+                    .batch_losses = losses};
+    a.m[7] = INFINITY;
+    CHECK(ckpt_state_save(st, &s, &a, &err) == 0, "save: %s", err.msg);
+    ckpt_state r;
+    CHECK(ckpt_state_load(st, &r, &b, "cnn", &err) == -1 && strstr(err.msg, "nan.state") &&
+              strstr(err.msg, "first Adam moments") && strstr(err.msg, "parameter 7") &&
+              strstr(err.msg, a.layers[0].name),
+          "infinite moment refused: %s", err.msg);
+    CHECK(!memcmp(keep, b.block, sizeof(float) * (size_t)b.nparams), "net unchanged");
+    free(keep);
+    net_free(&a);
+    net_free(&b);
+}
+
 int main(void)
 {
     test_tmpdir("checkpoint", dir, sizeof dir);
@@ -629,5 +768,7 @@ int main(void)
     test_model_checks();
     test_state();
     test_hostile_shapes();
+    test_ident();
+    test_nonfinite();
     return test_done();
 }

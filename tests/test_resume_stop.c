@@ -61,6 +61,7 @@ static int train(const char *db, const train_config *cfg, int64_t parent, int st
 int main(void)
 {
     char dir[1024], da[1200], db_b[1200], path[1400], state[1400];
+    double stopped_part = 0;
     test_tmpdir("resume_stop", dir, sizeof dir);
     snprintf(da, sizeof da, "%s/a/aetui.db", dir);
     snprintf(db_b, sizeof db_b, "%s/b/aetui.db", dir);
@@ -96,6 +97,16 @@ int main(void)
         CHECK(s.epoch == 2 && s.batch == 1 && s.nbatches == 3 && s.run == 1 && s.adam_t == 4,
               "state: epoch %d batch %d/%d run %lld t %ld", s.epoch, s.batch, s.nbatches,
               (long long)s.run, s.adam_t);
+        CHECK(s.ep_seconds > 0, "the epoch's time so far: %g", s.ep_seconds);
+        store *st;
+        store_run r1;
+        if (store_open(&st, db_b, 0, &err) == 0) {
+            CHECK(store_run_get(st, 1, &r1, &err) == 0 && !strcmp(s.run_uuid, r1.uuid) &&
+                      !strcmp(s.store_uuid, store_uuid(st)) && s.run_uuid[0],
+                  "the state names its store and run: %s %s", s.store_uuid, s.run_uuid);
+            store_close(st);
+        }
+        stopped_part = s.ep_seconds;
         ckpt_state_free(&s);
         net_free(&n);
     }
@@ -124,9 +135,16 @@ int main(void)
     printf("resumed inside epoch 2: test MSE %.9g vs %.9g, latents within %g\n", resumed.test_mse,
            full.test_mse, worst);
 
-    /* the store knows where the files are */
+    /* the store knows where the files are; the redone epoch counts its first part's time */
     store *st;
     if (store_open(&st, db_b, 0, &err) == 0) {
+        store_epoch *e;
+        int ne;
+        CHECK(store_epochs_get(st, 2, &e, &ne, &err) == 0 && ne == 2 && e[0].epoch == 2 &&
+                  e[0].seconds >= stopped_part,
+              "epoch 2 of the resumed run: %g s, its first part %g s", ne ? e[0].seconds : -1,
+              stopped_part);
+        free(e);
         store_run r;
         CHECK(store_run_get(st, 2, &r, &err) == 0 && r.parent == 1 &&
                   strstr(r.checkpoint, "/b/aetui.runs/2/last.safetensors"),

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test_store_files.sh: the files of a store's runs (issue 11): two stores side by side keep
 # their checkpoints apart (each its own STEM.runs/, claimed), rm of one store's run leaves the
-# other's files, and --resume continues from the store's own state.
+# other's files, and --resume continues from the store's own state; a checkpoint or state of
+# another store or run is refused naming both; the summary holds what the store's epochs say
+# (time adds up over resumes; a resume that fails on a full disk changes nothing else).
 # lstm preset on tiny synthetic data, so it needs no dataset.
 set -u
 BIN=${AETUI_BIN:?AETUI_BIN not set}
@@ -35,5 +37,76 @@ has out '"epoch":2,'
 # ids are not given twice: b's next run is 2, not 1 again
 expect 0 "$BIN" train "${TINY[@]}" --epochs 1 --json --db "$B"
 has out '"run":2,'
+
+# ---- files of another store or run are refused ------------------------------------------
+suuid() { "$BIN" show "$2" --json --db "$1" | sed -n 's/.*"store_uuid": *"\([^"]*\)".*/\1/p' | head -1; }
+SA=$(suuid "$A" 1) SB=$(suuid "$B" 2)
+[ -n "$SA" ] && [ -n "$SB" ] && [ "$SA" != "$SB" ] && ok || bad "store UUIDs '$SA' '$SB'"
+cp "$T/s/a.runs/1/last.state" "$T/keep.state"
+cp "$T/s/b.runs/2/last.state" "$T/s/a.runs/1/last.state"
+expect 2 "$BIN" train --resume 1 --epochs 3 --db "$A"
+has err "mixed up"
+has err "$SA"
+has err "$SB"
+cp "$T/keep.state" "$T/s/a.runs/1/last.state"
+expect 0 "$BIN" export 1 --data test --out "$T/x.npy" --db "$A"
+cp "$T/s/a.runs/1/last.safetensors" "$T/keep.st"
+cp "$T/s/b.runs/2/last.safetensors" "$T/s/a.runs/1/last.safetensors"
+expect 2 "$BIN" encode 1 --input "$T/x.npy" --out "$T/z.npy" --db "$A"
+has err "mixed up"
+expect 2 "$BIN" export 1 --recon "$T/r.png" --db "$A"
+has err "mixed up"
+cp "$T/keep.st" "$T/s/a.runs/1/last.safetensors"
+expect 0 "$BIN" encode 1 --input "$T/x.npy" --out "$T/z.npy" --db "$A"
+# a copy of a store is the same store: its runs' files (found where the original wrote them)
+cp "$A" "$T/s/copy.db"
+expect 0 "$BIN" encode 1 --input "$T/x.npy" --out "$T/z2.npy" --db "$T/s/copy.db"
+
+# ---- non-finite weights are refused, naming the file and the tensor ---------------------
+hl=$(od -An -t u8 -N8 "$T/s/a.runs/1/last.safetensors" | tr -d ' ')
+printf '\000\000\300\177' | dd of="$T/s/a.runs/1/last.safetensors" bs=1 seek=$((8 + hl)) conv=notrunc 2>/dev/null
+expect 2 "$BIN" encode 1 --input "$T/x.npy" --out "$T/z3.npy" --db "$A"
+has err "last.safetensors: tensor '.*' holds NaN"
+[ "$(wc -l <"$T/err")" = 1 ] && ok || bad "more than one line: $(cat "$T/err")"
+[ ! -e "$T/z3.npy" ] && ok || bad "encode wrote an output from NaN weights"
+expect 2 "$BIN" reconstruct 1 --input "$T/x.npy" --out "$T/z3.npy" --db "$A"
+has err "holds NaN"
+cp "$T/keep.st" "$T/s/a.runs/1/last.safetensors"
+
+# ---- the summary is what the store's epochs say ----------------------------------------
+# sum_seconds DB RUN: the epochs' seconds added up; summary DB RUN KEY: the summary's value
+sum_seconds() { "$BIN" export "$2" --csv - --db "$1" | awk -F, 'NR > 1 { s += $6 } END { printf "%.6f", s }'; }
+summary() { "$BIN" show "$2" --json --db "$1" | grep '"summary"' | sed -n "s/.*\"$3\": *\([^,}]*\).*/\1/p"; }
+last_loss() { "$BIN" export "$2" --csv - --db "$1" | awk -F, 'END { print $4 }'; }
+near() { awk -v x="$1" -v y="$2" 'BEGIN { d = x - y; if (d < 0) d = -d; exit !(x != "" && d <= 1e-6 + 1e-4 * (y < 0 ? -y : y)) }'; }
+C=$T/s/c.db
+expect 0 "$BIN" train "${TINY[@]}" --epochs 2 --db "$C"
+first=$(sum_seconds "$C" 1)
+expect 0 "$BIN" train --resume 1 --epochs 4 --db "$C"
+total=$(sum_seconds "$C" 1) shown=$(summary "$C" 1 seconds)
+if near "$shown" "$total"; then ok; else bad "training time $shown s, the epochs took $total s"; fi
+if awk -v a="$shown" -v b="$total" -v f="$first" 'BEGIN { exit !(a > b - f / 2) }'; then ok; else
+    bad "training time $shown s covers only the resumed part (epochs: $total s, first part $first s)"
+fi
+# a resume that fails writing its checkpoint (a full disk: ulimit -f) changes no number of
+# the summary but through epochs the store holds
+before=$(summary "$C" 1 seconds)
+(
+    trap '' XFSZ
+    ulimit -f 200
+    exec "$BIN" train --resume 1 --epochs 6 --db "$C"
+) >"$T/out" 2>"$T/err" </dev/null
+[ $? = 1 ] && ok || bad "a resume on a full disk: $(cat "$T/err")"
+has err "File too large"
+expect 0 "$BIN" show 1 --json --db "$C"
+has out '"status": "failed"'
+total=$(sum_seconds "$C" 1) shown=$(summary "$C" 1 seconds)
+if near "$shown" "$total" && awk -v a="$shown" -v b="$before" 'BEGIN { exit !(a >= b) }'; then ok; else
+    bad "after a failed resume: training time $shown s, the epochs took $total s, before $before s"
+fi
+mse=$(summary "$C" 1 test_mse) last=$(last_loss "$C" 1)
+if near "$mse" "$last"; then ok; else bad "summary test MSE $mse, last recorded epoch's $last"; fi
+epochs=$(summary "$C" 1 epochs) rows=$("$BIN" export 1 --csv - --db "$C" | tail -n +2 | wc -l)
+[ "$epochs" = "$rows" ] && ok || bad "summary says $epochs epochs, the store holds $rows"
 
 finish

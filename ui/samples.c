@@ -110,6 +110,8 @@ int samples_src_get(store *st, const char *db_path, int64_t run, samples_src *sr
                        (long long)run);
     }
     snprintf(src->model, sizeof src->model, "%s", r.model);
+    snprintf(src->store_uuid, sizeof src->store_uuid, "%s", store_uuid(st));
+    snprintf(src->run_uuid, sizeof src->run_uuid, "%s", r.uuid);
     snprintf(src->dataset, sizeof src->dataset, "%.31s", name->text);
     if (dir && dir->is_text) snprintf(src->data_dir, sizeof src->data_dir, "%s", dir->text);
     src->test_n = (int)count->num;
@@ -133,7 +135,10 @@ int samples_load_run(const samples_src *src, int nmax, samples **out, ae_err *er
 {
     *out = NULL;
     ckpt_info info;
-    if (ckpt_info_read(src->ckpt, &info, err)) return -1;
+    if (ckpt_info_read(src->ckpt, &info, err) ||
+        ckpt_ident_check(src->ckpt, info.store_uuid, info.run_uuid, src->store_uuid, src->run_uuid,
+                         src->run, err))
+        return -1;
     dataset ds = {0};
     int want = src->test_n < nmax ? src->test_n : nmax;
     ds_options o = {.data_dir = src->data_dir[0] ? src->data_dir : NULL, .n = want};

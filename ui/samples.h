@@ -54,14 +54,16 @@ typedef struct samples_src {
     int64_t run;
     char model[24], dataset[32], data_dir[1024];
     int test_n;
-    char ckpt[4200]; /* last.safetensors */
+    char ckpt[4200];                   /* last.safetensors */
+    char store_uuid[37], run_uuid[37]; /* whose the checkpoint must be */
 } samples_src;
 
-/* Fills src for run from the store at db_path (the checkpoint beside the store, else where
- * the store's checkpoint column says). Fails with a message when the run has no checkpoint or
- * its parameters do not say which data it saw. */
+/* Fills src for run from the store (the checkpoint in the store's runs folder, else where the
+ * store's checkpoint column says; db_path is not used). Fails with a message when the run has
+ * no checkpoint or its parameters do not say which data it saw. */
 int samples_src_get(store *st, const char *db_path, int64_t run, samples_src *src, ae_err *err);
-/* Builds the run's model from its checkpoint, loads its test split and computes the samples. */
+/* Builds the run's model from its checkpoint (refused when it is another store's or run's, or
+ * holds NaN), loads its test split and computes the samples. */
 int samples_load_run(const samples_src *src, int nmax, samples **out, ae_err *err);
 
 /* The class names a dataset's loader gives (it loads one test sample to ask); "0", "1", ...
