@@ -3,7 +3,8 @@
  *
  * The idea: the trainer hands every on_epoch call a view of the model and of its whole state;
  * this observer turns that into three files written atomically (weights, best weights, state),
- * so that at any instant the run's directory holds a consistent last epoch. The settings of a
+ * after the store recorded the epoch, so that at any instant the run's directory holds a
+ * consistent last epoch that the store knows of. The settings of a
  * run travel inside its checkpoints' __metadata__ (every hyperparameter, doubles with 17
  * digits), so --resume and --from need nothing else to rebuild the configuration. */
 #include "train_checkpoint.h"
@@ -175,9 +176,16 @@ static int ck_record_paths(train_ckpt *c, const char *last, const char *best, co
     return 0;
 }
 
+/* The epoch is recorded in the store first (next: the recorder), then its files are written:
+ * best, last weights, and last the state a resume starts from. A kill anywhere in between
+ * leaves the store ahead of the state by at most this epoch, never behind it, and a resume
+ * redoes that epoch from the state (store_run_reopen drops the store's rows from there). The
+ * other order lost the epoch's row for good (issue 11). A refused epoch (NaN) writes nothing. */
 static int ck_epoch(void *ctx, const train_epoch *ep, const float *losses, int nb, ae_err *err)
 {
     train_ckpt *c = ctx;
+    if (c->next && c->next->on_epoch && c->next->on_epoch(c->next->ctx, ep, losses, nb, err))
+        return -1;
     if (c->run > 0 && ep->net && ep->state) {
         char last[4300], best[4300], state[4300];
         snprintf(last, sizeof last, "%s/%s", c->dir, TCKPT_LAST);
@@ -186,6 +194,10 @@ static int ck_epoch(void *ctx, const train_epoch *ep, const float *losses, int n
         static _Thread_local meta_buf m; /* 26 KB: off the trainer thread's stack */
         int64_t parent = c->rec ? c->rec->parent : 0;
         const char *sid = store_uuid(c->rec->st), *rid = train_record_uuid(c->rec);
+        if (ep->state->best_epoch == ep->epoch) {
+            config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "best", sid, rid);
+            if (ckpt_save(best, ep->net, c->cfg.model, m.kv, m.n, err)) return -1;
+        }
         config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "last", sid, rid);
         if (ckpt_save(last, ep->net, c->cfg.model, m.kv, m.n, err)) return -1;
         ckpt_state s = *ep->state;
@@ -193,16 +205,11 @@ static int ck_epoch(void *ctx, const train_epoch *ep, const float *losses, int n
         snprintf(s.store_uuid, sizeof s.store_uuid, "%s", sid);
         snprintf(s.run_uuid, sizeof s.run_uuid, "%s", rid);
         if (ckpt_state_save(state, &s, ep->net, err)) return -1;
-        if (ep->state->best_epoch == ep->epoch) {
-            config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "best", sid, rid);
-            if (ckpt_save(best, ep->net, c->cfg.model, m.kv, m.n, err)) return -1;
-        }
         if (!c->recorded) {
             if (ck_record_paths(c, last, best, state, err)) return -1;
             c->recorded = 1;
         }
     }
-    if (c->next && c->next->on_epoch) return c->next->on_epoch(c->next->ctx, ep, losses, nb, err);
     return 0;
 }
 

@@ -10,10 +10,11 @@
  * The store's checkpoint column holds the path of last.safetensors, and the artifact
  * "checkpoints" (text, one "name<TAB>path" line each) all three.
  *
- * A resumed run (--resume RUN) is recorded as a new run whose parent is RUN: it takes RUN's
- * settings from the metadata of RUN's last.safetensors and its state from last.state, and
- * numbers its epochs on from where RUN stopped. --from RUN is a new run, child of RUN, starting
- * from RUN's last weights with RUN's settings as defaults that options override.
+ * A resumed run (--resume RUN) goes on as RUN in the store: it takes RUN's settings from the
+ * metadata of RUN's last.safetensors and its state from last.state, and numbers its epochs on
+ * from where the state stopped. --from RUN is a new run, child of RUN, starting from RUN's last
+ * weights with RUN's settings as defaults that options override. Every file carries the
+ * store's and the run's UUID, checked before it is loaded.
  *
  * Threads: the observer runs in the trainer's thread and uses the recorder's store handle;
  * the rest is for the CLI's main thread. */
@@ -43,9 +44,9 @@ typedef struct train_ckpt {
     int recorded;     /* paths stored in the run store */
 } train_ckpt;
 
-/* The observer to pass to train_run: writes the files after every epoch, then hands each call
- * to next (normally the recorder's observer, whose run id it reads after on_start). A failure
- * to write a checkpoint fails the run with the reason. */
+/* The observer to pass to train_run: hands each call to next (normally the recorder's
+ * observer, whose run id it reads after on_start), and after every epoch that next accepted
+ * writes the files. A failure to write a checkpoint fails the run with the reason. */
 train_observer train_ckpt_observer(train_ckpt *c, const char *db, train_record *rec,
                                    const train_observer *next);
 
