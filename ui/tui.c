@@ -43,7 +43,7 @@ static const tui_key global_keys[] = {
     {'\t', "Tab", "next screen", G_NEXT, 0},
     {KEY_BTAB, "S-Tab", "previous screen", G_PREV, 0},
     {'?', "?", "this help (any key closes it)", G_HELP, 0},
-    {'q', "q", "quit (asks first while training)", G_QUIT, ACTION_HINT},
+    {'q', "q", "quit (asks first while training or with runs queued)", G_QUIT, ACTION_HINT},
     {12, "^L", "redraw the screen", G_REDRAW, 0},
     {0, NULL, NULL, 0, 0}};
 
