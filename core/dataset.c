@@ -6,6 +6,8 @@
  * into the caller's buffer and allocates nothing, so several threads may gather at once. */
 #include "dataset.h"
 
+#include "dspec.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,10 @@ void ds_free(dataset *ds)
     free(ds->u8);
     free(ds->f32);
     free(ds->labels);
+    free(ds->src_index);
+    free(ds->starts);
+    free(ds->times);
+    ds_scaling_free(&ds->scaling);
     memset(ds, 0, sizeof *ds);
 }
 
@@ -41,6 +47,15 @@ int ds_load(const char *name, int split, const ds_options *opt, dataset *out, ae
     if (!out) return ae_fail(err, "ds_load: no dataset to load into");
     memset(out, 0, sizeof *out);
     if (!opt) opt = &defaults;
+    if (opt->spec) {
+        if (split != DS_TRAIN && split != DS_TEST)
+            return ae_fail(err, "%s: unknown split %d", name ? name : "data", split);
+        ds_load_req rq = {.ntrain = split == DS_TRAIN ? opt->n : -1,
+                          .ntest = split == DS_TEST ? opt->n : -1,
+                          .threads = opt->threads};
+        return ds_spec_load(opt->spec, &rq, split == DS_TRAIN ? out : NULL,
+                            split == DS_TEST ? out : NULL, err);
+    }
     if (!name || !ds_known(name))
         return ae_fail(err, "unknown dataset '%s' (known: cifar10, fashion-mnist, mnist, sines)",
                        name ? name : "(null)");
@@ -105,6 +120,33 @@ int ds_same_shape(const dataset *a, const dataset *b, ae_err *err)
                    a->name[0] ? a->name : "dataset", wa, sa, wb, sb);
 }
 
+int ds_load_both(const char *name, const ds_options *opt, int ntrain, int ntest, dataset *train,
+                 dataset *test, ae_err *err)
+{
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
+    if (opt && opt->spec) {
+        ds_load_req rq = {.ntrain = ntrain, .ntest = ntest, .threads = opt->threads};
+        return ds_spec_load(opt->spec, &rq, train, test, err);
+    }
+    ds_options o = opt ? *opt : (ds_options){0};
+    o.n = ntrain;
+    if (ds_load(name, DS_TRAIN, &o, train, err)) return -1;
+    o.n = ntest;
+    if (ds_load(name, DS_TEST, &o, test, err)) {
+        ds_free(train);
+        return -1;
+    }
+    return 0;
+}
+
+/* Where sample i's values start: its row in a windowed series, else its own slot. */
+static const float *sample_f32(const dataset *ds, int i)
+{
+    if (ds->starts) return ds->f32 + ds->starts[i] * ds->f;
+    return ds->f32 + (size_t)i * ds->dim;
+}
+
 /* One sample as float32 in its natural layout; zeros for an index outside the dataset. */
 void ds_sample(const dataset *ds, int i, float *out)
 {
@@ -113,13 +155,18 @@ void ds_sample(const dataset *ds, int i, float *out)
         memset(out, 0, sizeof(float) * (size_t)dim);
         return;
     }
-    if (ds->kind == DS_IMAGES) {
+    if (ds->kind == DS_IMAGES && ds->u8) {
         const uint8_t *src = ds->u8 + (size_t)i * dim;
         const float scale = 1.0f / 255.0f;
         for (int k = 0; k < dim; k++) out[k] = src[k] * scale;
     } else {
-        memcpy(out, ds->f32 + (size_t)i * dim, sizeof(float) * (size_t)dim);
+        memcpy(out, sample_f32(ds, i), sizeof(float) * (size_t)dim);
     }
+}
+
+void ds_gather_flat(const dataset *ds, const int *idx, int b, float *out)
+{
+    for (int s = 0; s < b; s++) ds_sample(ds, idx[s], out + (size_t)s * ds->dim);
 }
 
 void ds_gather(const dataset *ds, const int *idx, int b, float *out)
@@ -133,7 +180,7 @@ void ds_gather(const dataset *ds, const int *idx, int b, float *out)
     for (int s = 0; s < b; s++) {
         int i = idx[s];
         int ok = i >= 0 && i < ds->n;
-        const float *src = ok ? ds->f32 + (size_t)i * ds->dim : NULL;
+        const float *src = ok ? sample_f32(ds, i) : NULL;
         for (int t = 0; t < T; t++) {
             float *dst = out + ((size_t)t * b + s) * F;
             if (ok)
