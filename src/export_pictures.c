@@ -57,11 +57,13 @@ int export_recon(store *st, int64_t run, const export_pic_opts *o, FILE *f, ae_e
     canvas cv = {0};
     int rc = -1;
     if (s->kind == DS_IMAGES) {
-        /* 16 pairs in two rows at an integer scale */
-        int sc = s->w <= 32 ? 3 : 1, gap = 6, lab = CANVAS_FONT_H + 2;
-        int W = 8 * (s->w * sc + gap) + gap, H = 2 * (2 * s->h * sc + gap + lab) + gap;
-        if (canvas_init(&cv, W, H, err)) goto out;
-        if (samples_draw_grid(&cv, s, NULL, 0, 1) < 1) {
+        /* 16 pairs in two rows at an integer scale, a margin of 6 pixels around */
+        samples_grid g;
+        int W, H;
+        samples_grid_fixed(s, s->w * (s->w <= 32 ? 3 : 1), 8, 2, 0, &g, &W, &H);
+        g.ox = g.oy = 6;
+        if (canvas_init(&cv, W + 12, H + 12, err)) goto out;
+        if (samples_draw_grid(&cv, s, NULL, 0, &g) < 1) {
             ae_fail(err, "the picture is too small for the images");
             goto out;
         }

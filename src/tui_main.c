@@ -260,6 +260,7 @@ int cmd_tui(int argc, char **argv)
                    .cell_w = pr.cell_w,
                    .cell_h = pr.cell_h,
                    .in_tmux = pr.in_tmux,
+                   .truecolor = pr.colors == 16777216,
                    .first_screen = first_screen,
                    .trace = trace,
                    .no_color = nc && *nc};

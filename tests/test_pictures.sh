@@ -63,7 +63,7 @@ for run in 1 2; do
         fi
     done
 done
-[ "$(size "$T/recon-2.png")" = "726 376" ] && ok "cnn grid: 16 pairs of 28x28 at 3x" || bad "cnn grid size $(size "$T/recon-2.png")"
+[ "$(size "$T/recon-2.png")" = "726 396" ] && ok "cnn grid: 16 pairs of 28x28 at 3x, two label lines under each" || bad "cnn grid size $(size "$T/recon-2.png")"
 "$BIN" export 2 --db "$DB" --latent-plot "$T/tsne.png" --method tsne && ok "t-SNE plot" || bad "t-SNE plot"
 "$BIN" export 2 --db "$DB" --recon --loss-plot --sixel >/dev/null 2>&1; [ $? = 2 ] && ok "--sixel with two pictures is refused" || bad "--sixel with two pictures"
 

@@ -52,6 +52,13 @@ int canvas_resize(canvas *c, int w, int h, ae_err *err)
     return 0;
 }
 
+void canvas_clear_keyed(canvas *c, canvas_color key)
+{
+    canvas_clear(c, key);
+    c->keyed = 1;
+    c->key = key;
+}
+
 canvas_color canvas_mix(canvas_color a, canvas_color b, double t)
 {
     if (t < 0) t = 0;
@@ -65,6 +72,7 @@ canvas_color canvas_mix(canvas_color a, canvas_color b, double t)
 void canvas_clear(canvas *c, canvas_color col)
 {
     c->gen++;
+    c->keyed = 0;
     if (!c->px) return;
     uint8_t *row = c->px;
     for (int x = 0; x < c->w; x++) {
@@ -215,6 +223,15 @@ static inline uint8_t unit_to_byte(float v)
     return (uint8_t)(v * 255.0f + 0.5f);
 }
 
+/* The source span [*a, *b) that destination index i of n covers out of m: one pixel when
+ * enlarging, the whole span when shrinking (so a smaller picture averages, never drops, rows). */
+static void span(int i, int n, int m, int *a, int *b)
+{
+    *a = (int)((long)i * m / n);
+    *b = (int)((long)(i + 1) * m / n);
+    if (*b <= *a) *b = *a + 1;
+}
+
 int canvas_blit_float(canvas *c, int x, int y, int dw, int dh, const float *src, int sw, int sh,
                       int ch, ae_err *err)
 {
@@ -224,25 +241,33 @@ int canvas_blit_float(canvas *c, int x, int y, int dw, int dh, const float *src,
     for (int j = 0; j < dh; j++) {
         int yy = y + j;
         if (yy < 0 || yy >= c->h) continue;
-        int sy = (int)((long)j * sh / dh);
+        int y0, y1;
+        span(j, dh, sh, &y0, &y1);
         for (int i = 0; i < dw; i++) {
             int xx = x + i;
             if (xx < 0 || xx >= c->w) continue;
-            int sx = (int)((long)i * sw / dw);
-            const float *s = src + ((size_t)sy * (size_t)sw + (size_t)sx) * (size_t)ch;
-            canvas_color col;
-            if (ch == 1) {
-                if (isnan(s[0])) {
-                    col = 0xff00ff;
-                } else {
-                    uint8_t v = unit_to_byte(s[0]);
-                    col = CANVAS_RGB(v, v, v);
+            int x0, x1;
+            span(i, dw, sw, &x0, &x1);
+            float sum[3] = {0, 0, 0};
+            int nan = 0;
+            for (int v = y0; v < y1; v++)
+                for (int u = x0; u < x1; u++) {
+                    const float *s = src + ((size_t)v * (size_t)sw + (size_t)u) * (size_t)ch;
+                    for (int k = 0; k < ch; k++) {
+                        if (isnan(s[k])) nan = 1;
+                        sum[k] += s[k];
+                    }
                 }
+            float inv = 1.0f / (float)((y1 - y0) * (x1 - x0));
+            canvas_color col;
+            if (nan) {
+                col = 0xff00ff;
+            } else if (ch == 1) {
+                uint8_t v = unit_to_byte(sum[0] * inv);
+                col = CANVAS_RGB(v, v, v);
             } else {
-                if (isnan(s[0]) || isnan(s[1]) || isnan(s[2]))
-                    col = 0xff00ff;
-                else
-                    col = CANVAS_RGB(unit_to_byte(s[0]), unit_to_byte(s[1]), unit_to_byte(s[2]));
+                col = CANVAS_RGB(unit_to_byte(sum[0] * inv), unit_to_byte(sum[1] * inv),
+                                 unit_to_byte(sum[2] * inv));
             }
             put(c, xx, yy, col);
         }

@@ -32,8 +32,10 @@ typedef uint32_t canvas_color; /* 0xRRGGBB */
 
 typedef struct canvas {
     int w, h;
-    uint8_t *px;  /* w * h * 3 bytes, owned */
-    uint64_t gen; /* bumped by every drawing call */
+    uint8_t *px;      /* w * h * 3 bytes, owned */
+    uint64_t gen;     /* bumped by every drawing call */
+    int keyed;        /* key is the background (canvas_clear_keyed) */
+    canvas_color key; /* pixels of exactly this colour are background */
 } canvas;
 
 /* Allocates a w x h canvas (1..16384 each), cleared to black. Returns 0 or -1 with err. */
@@ -47,6 +49,11 @@ int canvas_resize(canvas *c, int w, int h, ae_err *err);
 canvas_color canvas_mix(canvas_color a, canvas_color b, double t);
 
 void canvas_clear(canvas *c, canvas_color col);
+/* Clears to `key` and makes it the picture's background (a colour key): the sixel back end
+ * paints it, the text back end leaves those pixels to the terminal's own background, so a
+ * picture on a light terminal has no dark box around it. Pick a key the picture's own
+ * pixels are unlikely to have (not a grey). canvas_clear() forgets the key. */
+void canvas_clear_keyed(canvas *c, canvas_color key);
 void canvas_pixel(canvas *c, int x, int y, canvas_color col);
 /* The colour at (x, y); 0 outside the canvas. */
 canvas_color canvas_get(const canvas *c, int x, int y);
@@ -66,7 +73,8 @@ void canvas_hline_dashed(canvas *c, int x0, int x1, int y, int dash, canvas_colo
 void canvas_fill_rect(canvas *c, int x, int y, int w, int h, canvas_color col);
 void canvas_rect(canvas *c, int x, int y, int w, int h, canvas_color col);
 
-/* Nearest-neighbour scaled blits into the dw x dh box at (x, y).
+/* Scaled blits into the dw x dh box at (x, y): nearest neighbour when enlarging, the average
+ * of the covered source pixels when shrinking (blit_float; blit_rgb is nearest both ways).
  * blit_float: src is float [sh][sw][ch] with ch = 1 (grey) or 3 (RGB), values in [0, 1]
  * (clamped; NaN shows as magenta so that it is noticed). blit_rgb: src is uint8 [sh][sw][3].
  * Return -1 with err on bad arguments (ch not 1 or 3, a size < 1, NULL src). */

@@ -8,8 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "textgfx.h"
-
 void gfx_init(gfx *g, const crt *c, int mode, int cell_w, int cell_h, int tmux, int out_fd)
 {
     memset(g, 0, sizeof *g);
@@ -23,6 +21,7 @@ void gfx_init(gfx *g, const crt *c, int mode, int cell_w, int cell_h, int tmux, 
         idcok(stdscr, FALSE);
         idlok(stdscr, FALSE);
     }
+    g->text = gfx_text_new(GFX_SLOTS);
 }
 
 void gfx_free(gfx *g)
@@ -32,6 +31,8 @@ void gfx_free(gfx *g)
         sixel_enc_free(g->slot[i].enc);
         g->slot[i].enc = NULL;
     }
+    gfx_text_free(g->text);
+    g->text = NULL;
 }
 
 void gfx_begin(gfx *g, int screen_rows, double now, int urgent)
@@ -67,8 +68,8 @@ canvas *gfx_canvas(gfx *g, int id, int y, int x, int rows, int cols, int plot, a
         if (pw > GFX_MAX_PX) pw = GFX_MAX_PX; /* xterm drops larger pictures */
         if (ph > GFX_MAX_PX) ph = GFX_MAX_PX / 6 * 6;
         if (!s->enc && sixel_enc_new(&s->enc, 256, err)) return NULL;
-    } else {
-        pw = cols * 2;
+    } else { /* images: square pixels (a cell is about twice as high as wide) */
+        pw = plot ? cols * 2 : cols;
         ph = rows * (plot ? 4 : 2);
     }
     if (ph < 1) {
@@ -91,7 +92,8 @@ void gfx_show(gfx *g, int id)
         for (int r = 0; r < s->rows; r++) mvhline(s->y + r, s->x, ' ' | A_INVIS, s->cols);
         return;
     }
-    gfx_text_cells(g->crt, &s->cv, s->y, s->x, s->rows, s->cols, s->kind == SIXEL_KIND_PLOT);
+    gfx_text_show(g->text, g->crt, id, &s->cv, s->y, s->x, s->rows, s->cols,
+                  s->kind == SIXEL_KIND_PLOT);
 }
 
 /* FNV-1a over the cells of a slot's rectangle as stdscr holds them for this frame. */
@@ -153,6 +155,8 @@ int gfx_after_update(gfx *g, ae_err *err)
 {
     int full = g->full;
     g->full = 0;
+    if (g->mode != GFX_SIXEL)
+        return gfx_text_after_update(g->text, g->out_fd, full, g->suppress, &g->bytes, err);
     if (g->mode != GFX_SIXEL || g->suppress) return 0;
     g->tokens += (g->now - g->tokens_at) * GFX_BUDGET_BPS;
     if (g->tokens > 2 * GFX_BUDGET_BPS) g->tokens = 2 * GFX_BUDGET_BPS;
@@ -218,42 +222,4 @@ double gfx_pending(const gfx *g, double now)
         if (wait < 0 || w < wait) wait = w;
     }
     return wait;
-}
-
-void gfx_text_cells(const crt *c, const canvas *cv, int y, int x, int rows, int cols, int plot)
-{
-    textgfx_opts o = {.style =
-                          plot ? (c->utf8 ? TEXTGFX_BRAILLE : TEXTGFX_ASCII)
-                               : (c->utf8 && c->colors == 256 ? TEXTGFX_HALFBLOCK : TEXTGFX_ASCII),
-                      .colors = c->colors ? TEXTGFX_COLOR_256 : TEXTGFX_COLOR_NONE,
-                      .plot = plot,
-                      .paper_known = 0}; /* plots: the most common colour is the paper */
-    textgfx_grid gr = {0};
-    ae_err err;
-    if (textgfx_render(cv, 0, 0, cv->w, cv->h, cols, rows, &o, &gr, &err)) return;
-    for (int r = 0; r < rows; r++)
-        for (int k = 0; k < cols; k++) {
-            const textgfx_cell *cell = &gr.cells[r * cols + k];
-            if (!cell->ch[0]) continue;
-            if (plot && (!strcmp(cell->ch, " ") || !strcmp(cell->ch, "\u2800"))) {
-                crt_put(y + r, x + k, 1, " ", crt_attr(c, CRT_PANEL), 0); /* the plot's paper */
-                continue;
-            }
-            if (o.style == TEXTGFX_HALFBLOCK) {
-                int pair = alloc_pair(cell->fg256 >= 0 ? cell->fg256 : -1,
-                                      cell->bg256 >= 0 ? cell->bg256 : -1);
-                if (pair < 0) pair = 0;
-                attr_set(A_NORMAL, 0, &pair);
-                mvaddstr(y + r, x + k, cell->ch);
-                attr_set(A_NORMAL, 0, NULL);
-                continue;
-            }
-            attr_t a = cell->fg == TEXTGFX_DEFAULT || !c->colors
-                           ? crt_attr(c, plot ? CRT_PANEL : CRT_NORMAL)
-                           : crt_plot_attr(c, cell->fg, cell->fg256);
-            attron(a);
-            mvaddstr(y + r, x + k, cell->ch);
-            attroff(a);
-        }
-    textgfx_grid_free(&gr);
 }

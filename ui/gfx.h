@@ -29,8 +29,11 @@
  *
  * Pictures are at most GFX_MAX_PX pixels a side.
  *
- * Text (blocks / ascii): the canvas is small (2 pixels per cell across; 2 down for images as
- * half blocks, 4 for plots as braille) and gfx_show() draws its cells with ncurses at once.
+ * Text (blocks / ascii, ui/gfx_text.h): the canvas is small, for images one pixel per cell
+ * across and two down (half blocks: square pixels, since a cell is about twice as high as
+ * wide), for plots 2 across and 4 down (braille); gfx_show() draws its cells with ncurses at
+ * once, and where the terminal takes 24-bit colour gfx_after_update() writes the images again
+ * in it.
  *
  * Memory: the gfx owns its slots' canvases and encoders (gfx_free). Threads: the UI thread. */
 #ifndef AE_GFX_H
@@ -41,6 +44,7 @@
 #include "canvas.h"
 #include "crt.h"
 #include "err.h"
+#include "gfx_text.h"
 #include "sixel_out.h"
 
 enum { GFX_ASCII = 0, GFX_BLOCKS = 1, GFX_SIXEL = 2 }; /* = termprobe_graphics */
@@ -81,6 +85,7 @@ typedef struct gfx {
     double tokens, tokens_at; /* the bandwidth budget (bytes) and when it was last filled */
     gfx_slot slot[GFX_SLOTS];
     long bytes, images, frames; /* written so far (AETUI_TRACE reports them) */
+    gfx_text *text;             /* the text back end's state (cells, pairs, 24-bit colour) */
     double encode_ms;
 } gfx;
 
@@ -107,9 +112,5 @@ int gfx_after_update(gfx *g, ae_err *err);
 double gfx_pending(const gfx *g, double now);
 /* The terminal lost the pictures (resize, ^L): write them all again. */
 void gfx_invalidate(gfx *g);
-
-/* Draws a canvas region as cells at (y, x): half blocks (or the ASCII ramp) for images,
- * braille (or ASCII ink) for plots. */
-void gfx_text_cells(const crt *c, const canvas *cv, int y, int x, int rows, int cols, int plot);
 
 #endif

@@ -214,64 +214,102 @@ int samples_worst(const samples *s, int **out, ae_err *err)
     return 0;
 }
 
-/* The pair grid: the largest scale at which at least 8 pairs fit. */
-typedef struct grid {
-    double scale;
-    int iw, ih, nx, ny, gap, lab, cw, chh;
-} grid;
+/* ---- the reconstruction grid (see samples.h) ---- */
 
-static grid grid_layout(int W, int H, int iw, int ih, int labels)
+enum { GRID_WANT = 8, GRID_MAX_SCALE = 8 };
+
+void samples_grid_fixed(const samples *s, int tw, int nx, int ny, int text, samples_grid *g, int *W,
+                        int *H)
 {
-    grid g = {0};
-    g.iw = iw, g.ih = ih;
-    g.gap = labels ? 6 : 1;
-    g.lab = labels ? CANVAS_FONT_H + 2 : 0;
-    double best = 0;
-    for (int ny = 1; ny <= 8; ny++) {
-        int nx = (8 + ny - 1) / ny;
-        double sh = (double)(H - ny * (g.gap + g.lab)) / (ny * 2.0 * ih);
-        double sw = (double)(W - nx * g.gap) / (nx * (double)iw);
-        double sc = sh < sw ? sh : sw;
-        if (sc > best) best = sc;
-    }
-    if (best >= 1) best = floor(best);
-    if (best > 8) best = 8;
-    g.scale = best;
-    g.cw = (int)(iw * best + 0.5);
-    g.chh = (int)(ih * best + 0.5);
-    if (g.cw < 1) g.cw = 1;
-    if (g.chh < 1) g.chh = 1;
-    g.nx = W / (g.cw + g.gap);
-    g.ny = H / (2 * g.chh + g.gap + g.lab);
-    return g;
+    memset(g, 0, sizeof *g);
+    g->text = text;
+    g->tw = tw > 0 ? tw : 1;
+    g->th = (int)((long)g->tw * s->h / (s->w > 0 ? s->w : 1));
+    if (g->th < 1) g->th = 1;
+    g->nx = nx, g->ny = ny;
+    int gap_x = text ? 1 : 6, gap_y = text ? 2 : 6;
+    g->lab_h = text ? 4 : 2 * CANVAS_FONT_H + 1; /* two lines */
+    g->lab_y = 2 * g->th + (text ? 0 : 2);
+    if (text && g->lab_y % 2) g->lab_y++; /* labels on a whole row */
+    g->step_x = g->tw + gap_x;
+    g->step_y = g->lab_y + g->lab_h + gap_y;
+    g->lab_chars = text ? g->tw : g->tw / CANVAS_FONT_W;
+    *W = nx * g->step_x - gap_x;
+    *H = ny * g->step_y - gap_y;
 }
 
-int samples_draw_grid(canvas *cv, const samples *s, const int *order, int first, int labels)
+static int pairs_fit(const samples *s, int W, int H, int text, int tw, samples_grid *g)
+{
+    int gw, gh;
+    samples_grid_fixed(s, tw, 1, 1, text, g, &gw, &gh);
+    int nx = (W + g->step_x - g->tw) / g->step_x, ny = (H + g->step_y - gh) / g->step_y;
+    if (gw > W || gh > H) nx = ny = 0;
+    g->nx = nx, g->ny = ny;
+    return nx * ny;
+}
+
+int samples_grid_layout(const samples *s, int W, int H, int text, samples_grid *g)
+{
+    memset(g, 0, sizeof *g);
+    if (s->kind != DS_IMAGES || s->w < 1 || s->h < 1 || W < 1 || H < 1) return 0;
+    int iw = s->w, tmin = (iw + 1) / 2;
+    samples_grid t;
+    int want = pairs_fit(s, W, H, text, tmin, &t);
+    if (want > GRID_WANT) want = GRID_WANT;
+    if (want < 1) want = 1, tmin = 1;
+    /* from the largest tile down: whole multiples of the image, then every size to tmin */
+    int best = 0;
+    for (int k = GRID_MAX_SCALE; k >= 1 && !best; k--)
+        if (pairs_fit(s, W, H, text, k * iw, &t) >= want) best = k * iw;
+    for (int tw = iw - 1; tw >= tmin && !best; tw--)
+        if (pairs_fit(s, W, H, text, tw, &t) >= want) best = tw;
+    if (!best) return 0;
+    int n = pairs_fit(s, W, H, text, best, &t);
+    int gw, gh;
+    samples_grid_fixed(s, best, t.nx, t.ny, text, g, &gw, &gh);
+    g->ox = (W - gw) / 2;
+    g->oy = (H - gh) / 2;
+    if (text) g->oy -= g->oy % 2;
+    return n;
+}
+
+void samples_label(const samples *s, int i, int chars, char name[64], char err[64])
+{
+    name[0] = err[0] = 0;
+    if (i < 0 || i >= s->n || chars < 1) return;
+    int c = s->labels ? s->labels[i] : -1;
+    if (c >= 0 && c < s->nclasses && c < DS_MAX_CLASSES)
+        snprintf(name, 64, "%.*s", chars < 63 ? chars : 63, s->class_names[c]);
+    char m[32];
+    snprintf(m, sizeof m, "%.3g", s->mse[i]);
+    if (snprintf(err, 64, "#%d %s", i, m) > chars) {
+        if ((int)strlen(m) <= chars)
+            snprintf(err, 64, "%s", m);
+        else
+            err[0] = 0;
+    }
+}
+
+int samples_draw_grid(canvas *cv, const samples *s, const int *order, int first,
+                      const samples_grid *g)
 {
     ae_err err;
-    canvas_clear(cv, SAMPLES_PAPER);
+    canvas_clear_keyed(cv, SAMPLES_PAPER);
     if (s->kind != DS_IMAGES) return 0;
-    grid g = grid_layout(cv->w, cv->h, s->w, s->h, labels);
-    int per = g.nx * g.ny;
-    if (per < 1) return 0;
-    int gw = g.nx * (g.cw + g.gap) - g.gap, gh = g.ny * (2 * g.chh + g.gap + g.lab) - g.gap;
-    int ox = (cv->w - gw) / 2, oy = (cv->h - gh) / 2;
-    if (ox < 0) ox = 0;
-    if (oy < 0) oy = 0;
+    int per = g->nx * g->ny, drawn = 0;
     for (int k = 0; k < per && first + k < s->n; k++) {
         if (first + k < 0) continue;
         int i = order ? order[first + k] : first + k;
-        int px = ox + (k % g.nx) * (g.cw + g.gap);
-        int py = oy + (k / g.nx) * (2 * g.chh + g.gap + g.lab);
+        int px = g->ox + (k % g->nx) * g->step_x, py = g->oy + (k / g->nx) * g->step_y;
         const float *xo = s->x + (size_t)i * s->dim, *yo = s->y + (size_t)i * s->dim;
-        canvas_blit_float(cv, px, py, g.cw, g.chh, xo, s->w, s->h, s->c, &err);
-        canvas_blit_float(cv, px, py + g.chh, g.cw, g.chh, yo, s->w, s->h, s->c, &err);
-        if (labels) {
-            char lab[48];
-            snprintf(lab, sizeof lab, "#%d %.4f", i, s->mse[i]);
-            if (canvas_text_width(lab, 1) > g.cw) snprintf(lab, sizeof lab, "%.4f", s->mse[i]);
-            canvas_text(cv, px, py + 2 * g.chh + 2, lab, 1, 0xc0c0c0);
-        }
+        canvas_blit_float(cv, px, py, g->tw, g->th, xo, s->w, s->h, s->c, &err);
+        canvas_blit_float(cv, px, py + g->th, g->tw, g->th, yo, s->w, s->h, s->c, &err);
+        drawn++;
+        if (g->text) continue; /* the screen writes the labels as text */
+        char name[64], e[64];
+        samples_label(s, i, g->lab_chars, name, e);
+        canvas_text(cv, px, py + g->lab_y, name, 1, 0xe0e0e0);
+        canvas_text(cv, px, py + g->lab_y + CANVAS_FONT_H + 1, e, 1, 0xa8a8a8);
     }
-    return per;
+    return drawn;
 }

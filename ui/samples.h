@@ -73,11 +73,42 @@ int samples_class_names(const char *dsname, const char *data_dir, char names[][2
 /* Indices of the samples sorted by decreasing error (the worst first); *out malloc'd. */
 int samples_worst(const samples *s, int **out, ae_err *err);
 
-/* The reconstruction grid (images): each reconstruction under its original, the largest
- * scale at which at least 8 pairs fit the canvas, samples order[first ...] (order NULL: the
- * test set order), labelled "#index MSE" when labels. Returns the pairs per page (0 for
- * sequences or a canvas too small). */
-#define SAMPLES_PAPER 0x181818u
-int samples_draw_grid(canvas *cv, const samples *s, const int *order, int first, int labels);
+/* The reconstruction grid (images): pairs of tiles, each reconstruction under its original,
+ * with two lines of label under each pair: the class name, then "#index MSE".
+ *
+ * Pixels are square in both back ends (sixel pixels; half-block cells one pixel across and
+ * two down), so tiles keep the images' aspect. The layout, for 80x24 first and growing with
+ * the window: the largest tile at which at least 8 pairs fit, where a tile is never smaller
+ * than half the image's side (then as many pairs as fit there, at least one, even smaller);
+ * above the image's own size only whole multiples (every source pixel the same size); the
+ * room left over holds more pairs. In text mode (`text`) labels are two rows of text under
+ * each pair, which the screen writes (samples_label) at the rows the layout gives; pairs sit
+ * on even pixel rows so that labels fall on whole rows. In sixel the labels are drawn into
+ * the canvas in the built-in font. */
+typedef struct samples_grid {
+    int text;           /* labels as text cells (the canvas is half blocks) */
+    int tw, th;         /* one image, in pixels */
+    int nx, ny;         /* pairs across and down; nx * ny pairs a page */
+    int ox, oy;         /* the first pair's top-left */
+    int step_x, step_y; /* from one pair to the next */
+    int lab_y, lab_h;   /* the labels: below the pair's top by lab_y, lab_h high */
+    int lab_chars;      /* characters a label line may take */
+} samples_grid;
+
+/* The layout for image samples s in a W x H canvas (see above). Returns the pairs per page
+ * (0 for sequences or when not even one pair fits). */
+int samples_grid_layout(const samples *s, int W, int H, int text, samples_grid *g);
+/* A layout of nx x ny pairs with tiles tw pixels wide; *W x *H is the canvas it needs. */
+void samples_grid_fixed(const samples *s, int tw, int nx, int ny, int text, samples_grid *g, int *W,
+                        int *H);
+/* Clears cv (keyed to SAMPLES_PAPER: the text back end leaves it to the terminal) and draws
+ * the pairs of samples order[first ...] (order NULL: the test set order). Returns how many. */
+#define SAMPLES_PAPER 0x16181bu /* almost black, not a grey: greyscale images never have it */
+int samples_draw_grid(canvas *cv, const samples *s, const int *order, int first,
+                      const samples_grid *g);
+/* The two label lines of sample i in at most `chars` characters each: its class name (cut
+ * to fit), and "#i MSE" (or the MSE alone when both do not fit; empty when not even that
+ * does: a number is never cut). */
+void samples_label(const samples *s, int i, int chars, char name[64], char err[64]);
 
 #endif

@@ -67,24 +67,42 @@ static void ensure_order(tui *t, const samples *s)
     if (samples_worst(s, &r->order, &err) == 0) r->order_of = s;
 }
 
-static void draw_grid(tui *t, const samples *s, int y, int x, int h, int w)
+/* The grid of pairs in the rectangle; returns how many pairs it shows (0: none fit). */
+static int draw_grid(tui *t, const samples *s, int y, int x, int h, int w)
 {
     tui_recon_state *r = &t->recon;
     ae_err err;
     canvas *cv = gfx_canvas(&t->gfx, 5, y, x, h, w, 0, &err);
     if (!cv) {
-        crt_put(y, x + 2, w - 4, err.msg, crt_attr(&t->crt, CRT_WARN), 0);
-        return;
+        crt_put(y, x + 1, w - 2, err.msg, crt_attr(&t->crt, CRT_WARN), 0);
+        return 0;
     }
-    int per = samples_draw_grid(cv, s, r->worst && r->order_of == s ? r->order : NULL, r->page,
-                                gfx_sixel(&t->gfx));
-    if (per > 0) r->per_page = per;
-    if (r->page >= s->n && per > 0) {
-        r->page = (s->n - 1) / per * per;
-        samples_draw_grid(cv, s, r->worst && r->order_of == s ? r->order : NULL, r->page,
-                          gfx_sixel(&t->gfx));
+    int text = !gfx_sixel(&t->gfx);
+    samples_grid g;
+    int per = samples_grid_layout(s, cv->w, cv->h, text, &g);
+    if (per < 1) {
+        crt_put(y, x + 1, w - 2, "the window is too small for the pictures",
+                crt_attr(&t->crt, CRT_WARN), 0);
+        return 0;
     }
+    r->per_page = per;
+    if (r->page >= s->n) r->page = (s->n - 1) / per * per;
+    const int *order = r->worst && r->order_of == s ? r->order : NULL;
+    int drawn = samples_draw_grid(cv, s, order, r->page, &g);
     gfx_show(&t->gfx, 5);
+    if (text) { /* the labels as text, on the rows the layout keeps for them */
+        attr_t dim = crt_attr(&t->crt, CRT_DIM);
+        for (int k = 0; k < drawn; k++) {
+            int i = sample_at(t, s, r->page + k);
+            char name[64], e[64];
+            samples_label(s, i, g.lab_chars, name, e);
+            int cx = x + g.ox + (k % g.nx) * g.step_x;
+            int cy = y + (g.oy + (k / g.nx) * g.step_y + g.lab_y) / 2;
+            tui_put_visible(t, cy, cx, g.tw, name, 0);
+            crt_put(cy + 1, cx, g.tw, e, dim, 0);
+        }
+    }
+    return drawn;
 }
 
 static void draw_seq(tui *t, const samples *s, int y, int x, int h, int w)
@@ -135,43 +153,34 @@ static void recon_draw(tui *t, int y, int x, int h, int w)
                                ? "Training: the first reconstructions come at the end of epoch 1."
                                : "No run to show: train one (screen 2), or choose a finished "
                                  "run on the Runs screen (3) and press v.";
-        tui_put_visible(t, y + 3, x + 2, w - 4, note, dim);
+        tui_pics_wrap(t, y + 3, x + 2, w - 4, h - 4, note, dim);
         return;
     }
     ensure_order(t, s);
-    char head[320];
-    int images = s->kind == DS_IMAGES;
-    int per = r->per_page > 0 ? r->per_page : 8;
-    if (images)
-        snprintf(head, sizeof head,
-                 "Reconstructions  run #%lld %s on %s, epoch %d  samples %d-%d of %d%s",
-                 (long long)s->run, s->model, s->dataset, s->epoch, r->page + 1,
-                 r->page + per < s->n ? r->page + per : s->n, s->n,
-                 r->worst ? "  (worst first)" : "");
-    else
+    if (s->kind == DS_IMAGES) {
+        int drawn = draw_grid(t, s, y + 2, x + 1, h - 2, w - 2);
+        char run[200], range[96];
+        snprintf(run, sizeof run, "run #%lld %s on %s, epoch %d", (long long)s->run, s->model,
+                 s->dataset, s->epoch);
+        if (drawn > 0)
+            snprintf(range, sizeof range, "samples %d-%d of %d%s", r->page + 1, r->page + drawn,
+                     s->n, r->worst ? ", worst first" : "");
+        else
+            snprintf(range, sizeof range, "%d samples", s->n);
+        const char *head[] = {"Reconstructions", run, range};
+        const int head_keep[] = {1, 3, 2}; /* what goes last when the line is too short */
+        const char *sub[] = {"top: original, below: reconstruction",
+                             t->pics.run ? "(b: back to the live run)" : ""};
+        const int sub_keep[] = {2, 1};
+        tui_pics_line(t, y, x + 1, w - 2, head, head_keep, 3, ti);
+        tui_pics_line(t, y + 1, x + 1, w - 2, sub, sub_keep, 2, dim);
+    } else {
+        char head[320];
         snprintf(head, sizeof head,
                  "Reconstructions  run #%lld %s on %s, epoch %d  sequence %d of %d%s",
                  (long long)s->run, s->model, s->dataset, s->epoch, r->seq + 1, s->n,
                  r->worst ? "  (worst first)" : "");
-    tui_put_visible(t, y, x + 1, w - 2, head, ti);
-    if (images) {
-        char sub[320];
-        int k = 0;
-        if (gfx_sixel(&t->gfx) || !r->worst)
-            k = snprintf(sub, sizeof sub, "top: original  below: reconstruction%s",
-                         t->pics.run ? "  (b: back to the live run)" : "");
-        else { /* text pictures carry no labels: the errors of the page as text */
-            k = snprintf(sub, sizeof sub, "MSE:");
-            for (int j = 0; j < per && k < (int)sizeof sub - 24; j++) {
-                int i = sample_at(t, s, r->page + j);
-                if (i < 0) break;
-                k += snprintf(sub + k, sizeof sub - (size_t)k, " #%d %.4f", i, s->mse[i]);
-            }
-        }
-        (void)k;
-        crt_put(y + 1, x + 1, w - 2, sub, dim, 0);
-        draw_grid(t, s, y + 2, x + 1, h - 2, w - 2);
-    } else {
+        tui_put_visible(t, y, x + 1, w - 2, head, ti);
         draw_seq(t, s, y + 1, x + 1, h - 1, w - 2);
     }
 }

@@ -7,36 +7,138 @@
  * a large canvas still shows up as a dot. */
 #include "textgfx.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the xterm 256-colour palette ---- */
+/* ---- the xterm 256-colour palette ----
+ *
+ * A colour goes to the palette entry nearest to it in OKLab (Björn Ottosson's perceptual
+ * space: equal distances look about equally different), searched over the 6x6x6 cube AND the
+ * 24-step grey ramp together (16..255; 0..15 are left out: terminals and themes redefine
+ * them). Rounding each channel to the nearest cube level on its own, then asking whether a
+ * grey is closer, is what drew false red and olive rings on smooth CIFAR shading: along a
+ * gradient it alternated between a grey and a tinted entry and its lightness went down and
+ * up again. The nearest entry in one perceptual metric partitions the space into convex
+ * cells, so a smooth gradient crosses each cell once and its lightness never steps back. */
 
 static const int xlevel[6] = {0, 95, 135, 175, 215, 255};
 
-static int nearest_level(int v)
+static float srgb_linear(int v)
 {
-    int best = 0;
-    for (int i = 1; i < 6; i++)
-        if (abs(xlevel[i] - v) < abs(xlevel[best] - v)) best = i;
-    return best;
+    float c = (float)v / 255.0f;
+    return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f);
+}
+
+static void oklab_linear(float r, float g, float b, float lab[3])
+{
+    float l = cbrtf(0.4122214708f * r + 0.5363325363f * g + 0.0514459929f * b);
+    float m = cbrtf(0.2119034982f * r + 0.6806995451f * g + 0.1073969566f * b);
+    float s = cbrtf(0.0883024619f * r + 0.2817188376f * g + 0.6299787005f * b);
+    lab[0] = 0.2104542553f * l + 0.7936177850f * m - 0.0040720468f * s;
+    lab[1] = 1.9779984951f * l - 2.4285922050f * m + 0.4505937099f * s;
+    lab[2] = 0.0259040371f * l + 0.7827717662f * m - 0.8086757660f * s;
+}
+
+void textgfx_oklab(canvas_color c, float lab[3])
+{
+    oklab_linear(srgb_linear(CANVAS_R(c)), srgb_linear(CANVAS_G(c)), srgb_linear(CANVAS_B(c)), lab);
+}
+
+/* The palette in OKLab, and a small memo of colours already mapped (images repeat colours;
+ * one render maps thousands of cells). Built per render: no state outside the caller's. */
+enum { PAL_N = 240, MEMO = 4096 };
+typedef struct palette {
+    float lab[PAL_N][3]; /* by increasing L (ties: by index) */
+    int16_t idx[PAL_N];  /* the xterm index of each */
+    float lin[256];      /* sRGB byte -> linear (when has_lin) */
+    int has_lin;
+    uint32_t memo_key[MEMO]; /* colour | 1 << 24, 0: empty */
+    int16_t memo_idx[MEMO];
+} palette;
+
+/* The palette sorted by L; with_lin: also the byte -> linear table for many colours. */
+static void palette_init(palette *p, int with_lin)
+{
+    p->has_lin = with_lin;
+    if (with_lin)
+        for (int v = 0; v < 256; v++) p->lin[v] = srgb_linear(v);
+    float cube[6];
+    for (int i = 0; i < 6; i++) cube[i] = srgb_linear(xlevel[i]);
+    for (int k = 0; k < PAL_N; k++) { /* insertion sort by L: 240 entries */
+        float lab[3];
+        if (k >= 216) {
+            float v = srgb_linear(8 + 10 * (k - 216));
+            oklab_linear(v, v, v, lab);
+        } else {
+            oklab_linear(cube[k / 36], cube[k / 6 % 6], cube[k % 6], lab);
+        }
+        int j = k;
+        for (; j > 0 && p->lab[j - 1][0] > lab[0]; j--) {
+            memcpy(p->lab[j], p->lab[j - 1], sizeof lab);
+            p->idx[j] = p->idx[j - 1];
+        }
+        memcpy(p->lab[j], lab, sizeof lab);
+        p->idx[j] = (int16_t)(16 + k);
+    }
+    memset(p->memo_key, 0, sizeof p->memo_key);
+}
+
+static float dist2(const float *a, const float *b)
+{
+    float d0 = a[0] - b[0], d1 = a[1] - b[1], d2 = a[2] - b[2];
+    return d0 * d0 + d1 * d1 + d2 * d2;
+}
+
+/* Nearest entry: the palette is sorted by L, so the search walks up and down from the
+ * colour's L and stops on each side once the L difference alone exceeds the best distance
+ * (exact; about 27 distances on average instead of 240). Ties go to the lower xterm index. */
+static int palette_nearest(palette *p, canvas_color c)
+{
+    c &= 0xffffffu;
+    uint32_t h = (c * 2654435761u) >> 20; /* 12 bits */
+    if (p->memo_key[h] == (c | 1u << 24)) return p->memo_idx[h];
+    float lab[3];
+    if (p->has_lin)
+        oklab_linear(p->lin[CANVAS_R(c)], p->lin[CANVAS_G(c)], p->lin[CANVAS_B(c)], lab);
+    else
+        textgfx_oklab(c, lab);
+    int lo = 0, hi = PAL_N; /* first entry with L >= lab[0] */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (p->lab[mid][0] < lab[0])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int best = lo < PAL_N ? lo : PAL_N - 1;
+    float bd = dist2(lab, p->lab[best]);
+    for (int k = lo; k < PAL_N; k++) {
+        float dl = p->lab[k][0] - lab[0];
+        if (dl * dl > bd) break; /* every entry further up is farther in L alone */
+        float d = dist2(lab, p->lab[k]);
+        if (d < bd || (d == bd && p->idx[k] < p->idx[best])) bd = d, best = k;
+    }
+    for (int k = lo - 1; k >= 0; k--) {
+        float dl = lab[0] - p->lab[k][0];
+        if (dl * dl > bd) break;
+        float d = dist2(lab, p->lab[k]);
+        if (d < bd || (d == bd && p->idx[k] < p->idx[best])) bd = d, best = k;
+    }
+    p->memo_key[h] = c | 1u << 24;
+    p->memo_idx[h] = p->idx[best];
+    return p->idx[best];
 }
 
 int textgfx_rgb_to_256(canvas_color c)
 {
-    int r = CANVAS_R(c), g = CANVAS_G(c), b = CANVAS_B(c);
-    int ri = nearest_level(r), gi = nearest_level(g), bi = nearest_level(b);
-    int dr = r - xlevel[ri], dg = g - xlevel[gi], db = b - xlevel[bi];
-    int dc = dr * dr + dg * dg + db * db;
-    int avg = (r + g + b) / 3;
-    int k = (avg - 8 + 5) / 10;
-    if (k < 0) k = 0;
-    if (k > 23) k = 23;
-    int v = 8 + 10 * k;
-    int dgy = (r - v) * (r - v) + (g - v) * (g - v) + (b - v) * (b - v);
-    if (dgy < dc) return 232 + k;
-    return 16 + 36 * ri + 6 * gi + bi;
+    palette *p = malloc(sizeof *p);
+    if (!p) return 16;
+    palette_init(p, 0);
+    int k = palette_nearest(p, c);
+    free(p);
+    return k;
 }
 
 canvas_color textgfx_256_to_rgb(int idx)
@@ -52,6 +154,21 @@ canvas_color textgfx_256_to_rgb(int idx)
     }
     idx -= 16;
     return CANVAS_RGB(xlevel[idx / 36], xlevel[(idx / 6) % 6], xlevel[idx % 6]);
+}
+
+double textgfx_image_fit(int w, int h, int max_cols, int max_rows, double max_scale, int *pw,
+                         int *ph, int *cols, int *rows)
+{
+    *pw = *ph = *cols = *rows = 0;
+    if (w < 1 || h < 1 || max_cols < 1 || max_rows < 1) return 0;
+    double s = (double)max_cols / w, sy = 2.0 * max_rows / h;
+    if (sy < s) s = sy;
+    if (max_scale > 0 && s > max_scale) s = max_scale;
+    if (s >= 1) s = floor(s);
+    int x = (int)(w * s + 1e-9), y = (int)(h * s + 1e-9);
+    if (x < 1 || y < 1) return 0;
+    *pw = x, *ph = y, *cols = x, *rows = (y + 1) / 2;
+    return s;
 }
 
 void textgfx_braille_utf8(unsigned mask, char out[4])
@@ -169,24 +286,24 @@ static canvas_color guess_paper(const region *r)
 
 /* ---- cells ---- */
 
-static void set_color(textgfx_colors mode, canvas_color c, uint32_t *rgb, int16_t *idx)
+static void set_color(palette *p, textgfx_colors mode, canvas_color c, uint32_t *rgb, int16_t *idx)
 {
     if (mode == TEXTGFX_COLOR_NONE || c == TEXTGFX_DEFAULT) {
         *rgb = TEXTGFX_DEFAULT;
         *idx = -1;
         return;
     }
-    int k = textgfx_rgb_to_256(c);
+    int k = palette_nearest(p, c);
     *idx = (int16_t)k;
     *rgb = mode == TEXTGFX_COLOR_256 ? textgfx_256_to_rgb(k) : c;
 }
 
-static void cell_set(textgfx_cell *cell, const char *ch, canvas_color fg, canvas_color bg,
-                     textgfx_colors mode)
+static void cell_set(palette *p, textgfx_cell *cell, const char *ch, canvas_color fg,
+                     canvas_color bg, textgfx_colors mode)
 {
     snprintf(cell->ch, sizeof cell->ch, "%s", ch);
-    set_color(mode, fg, &cell->fg, &cell->fg256);
-    set_color(mode, bg, &cell->bg, &cell->bg256);
+    set_color(p, mode, fg, &cell->fg, &cell->fg256);
+    set_color(p, mode, bg, &cell->bg, &cell->bg256);
 }
 
 static double luma(canvas_color c)
@@ -233,7 +350,13 @@ int textgfx_render(const canvas *c, int x, int y, int w, int h, int cols, int ro
     if (y + h > c->h) h = c->h - y;
     if (!c->px || w < 1 || h < 1) return ae_fail(err, "textgfx: empty region");
     g->cells = calloc((size_t)cols * (size_t)rows, sizeof *g->cells);
-    if (!g->cells) return ae_fail(err, "textgfx: out of memory");
+    palette *pal = malloc(sizeof *pal);
+    if (!g->cells || !pal) {
+        free(g->cells), free(pal);
+        g->cells = NULL;
+        return ae_fail(err, "textgfx: out of memory");
+    }
+    palette_init(pal, 1);
     g->cols = cols;
     g->rows = rows;
 
@@ -255,11 +378,18 @@ int textgfx_render(const canvas *c, int x, int y, int w, int h, int cols, int ro
             textgfx_cell *cell = &g->cells[(size_t)cy * cols + cx];
             if (style == TEXTGFX_HALFBLOCK) {
                 canvas_color top = average(&r, cx, 2 * cy), bot = average(&r, cx, 2 * cy + 1);
+                if (o->paper_clear && top == o->paper) top = TEXTGFX_DEFAULT;
+                if (o->paper_clear && bot == o->paper) bot = TEXTGFX_DEFAULT;
                 uint32_t trgb, brgb;
                 int16_t ti, bi;
-                set_color(mode, top, &trgb, &ti);
-                set_color(mode, bot, &brgb, &bi);
-                cell_set(cell, trgb == brgb ? " " : "\xe2\x96\x80", top, bot, mode);
+                set_color(pal, mode, top, &trgb, &ti);
+                set_color(pal, mode, bot, &brgb, &bi);
+                if (trgb == brgb) /* one colour (or none): a space on it */
+                    cell_set(pal, cell, " ", top, top, mode);
+                else if (top == TEXTGFX_DEFAULT) /* the colour in the lower half only */
+                    cell_set(pal, cell, "\xe2\x96\x84", bot, TEXTGFX_DEFAULT, mode);
+                else
+                    cell_set(pal, cell, "\xe2\x96\x80", top, bot, mode);
             } else if (plot) {
                 tally t = {0};
                 unsigned mask = 0;
@@ -276,16 +406,18 @@ int textgfx_render(const canvas *c, int x, int y, int w, int h, int cols, int ro
                 } else {
                     snprintf(ch, sizeof ch, "%s", ascii_shape(mask));
                 }
-                cell_set(cell, ch, mask ? tally_top(&t) : TEXTGFX_DEFAULT, TEXTGFX_DEFAULT, mode);
+                cell_set(pal, cell, ch, mask ? tally_top(&t) : TEXTGFX_DEFAULT, TEXTGFX_DEFAULT,
+                         mode);
             } else {
                 static const char ramp[] = " .:-=+*#%@";
                 canvas_color avg = average(&r, cx, cy);
                 int k = (int)(luma(avg) / 256.0 * 10);
                 if (k > 9) k = 9;
                 char ch[2] = {ramp[k], 0};
-                cell_set(cell, ch, k ? avg : TEXTGFX_DEFAULT, TEXTGFX_DEFAULT, mode);
+                cell_set(pal, cell, ch, k ? avg : TEXTGFX_DEFAULT, TEXTGFX_DEFAULT, mode);
             }
         }
+    free(pal);
     return 0;
 }
 

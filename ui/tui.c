@@ -861,6 +861,7 @@ int tui_run(const tui_app *app, ae_err *err)
     tui_plot_init(&t->cmp.elbow, &t->crt);
     gfx_init(&t->gfx, &t->crt, app->gfx_mode, app->cell_w, app->cell_h, app->in_tmux,
              STDOUT_FILENO);
+    if (t->crt.colors) gfx_text_truecolor(t->gfx.text, app->truecolor);
     tui_plot_use_gfx(&t->train.loss, &t->gfx, 0);
     tui_plot_use_gfx(&t->train.mae, &t->gfx, 1);
     tui_plot_use_gfx(&t->runs.dplot, &t->gfx, 2);

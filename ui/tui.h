@@ -129,6 +129,7 @@ typedef struct tui_app {
     int gfx_mode;                        /* GFX_* (ui/gfx.h), from the probe */
     int cell_w, cell_h;                  /* pixels per cell from the probe, 0 unknown */
     int in_tmux;
+    int truecolor;    /* the terminal takes 24-bit colour (COLORTERM=truecolor or 24bit) */
     int first_screen; /* 0..6: the screen shown first (aetui --screen N) */
     FILE *trace;      /* AETUI_TRACE, or NULL */
     int no_color;     /* NO_COLOR set */
@@ -197,6 +198,13 @@ void tui_pics_select(tui *t, int64_t run);
 /* Takes the loader's result when it is ready; 1 when something changed. */
 int tui_pics_poll(tui *t);
 void tui_pics_free(tui *t);
+/* Parts of a line joined by two spaces in w cells at (y, x): while they do not fit, the part
+ * with the lowest keep[] is left out whole (a number is never cut). Text is made visible. */
+void tui_pics_line(tui *t, int y, int x, int w, const char *const parts[], const int keep[], int n,
+                   attr_t a);
+/* s made visible and wrapped at spaces into at most `rows` lines of w cells at (y, x).
+ * Returns the lines used. */
+int tui_pics_wrap(tui *t, int y, int x, int w, int rows, const char *s, attr_t a);
 /* The run the picture screens are about (finished or live), 0 when none. */
 int64_t tui_pics_run(tui *t);
 /* The picture screens' own memory (screen_recon.c, screen_latent.c); t-SNE is stopped. */

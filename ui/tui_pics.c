@@ -1,5 +1,7 @@
-/* tui_pics.c: which run the picture screens (5 Latent, 6 Reconstructions) show, and the
- * background loading of a finished run's samples (see tui.h, "Pictures").
+/* tui_pics.c: which run the picture screens (5 Latent, 6 Reconstructions) show, the
+ * background loading of a finished run's samples (see tui.h, "Pictures"), and the two ways
+ * those screens fit text to the width: a line of parts that drops whole parts (a number is
+ * never cut), and a note wrapped at spaces.
  *
  * The live run's samples arrive with its epochs (t->live.pics). A finished run chosen on the
  * Runs screen is read from the store here (the UI thread's handle), then a loader thread
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "tui.h"
 
 typedef struct loader {
@@ -133,4 +136,75 @@ void tui_pics_free(tui *t)
     }
     samples_free(t->pics.loaded);
     t->pics.loaded = NULL;
+}
+
+void tui_pics_line(tui *t, int y, int x, int w, const char *const parts[], const int keep[], int n,
+                   attr_t a)
+{
+    enum { MAXP = 8 };
+    char vis[MAXP][256];
+    int on[MAXP], width[MAXP], total = 0, count = 0;
+    if (n > MAXP) n = MAXP;
+    for (int i = 0; i < n; i++) {
+        text_visible(parts[i] ? parts[i] : "", vis[i], sizeof vis[i]);
+        width[i] = crt_width(vis[i]);
+        on[i] = width[i] > 0;
+        if (on[i]) total += width[i] + (count++ ? 2 : 0);
+    }
+    while (total > w && count > 1) { /* drop the part kept least */
+        int d = -1;
+        for (int i = 0; i < n; i++)
+            if (on[i] && (d < 0 || keep[i] < keep[d])) d = i;
+        on[d] = 0;
+        total -= width[d] + 2;
+        count--;
+    }
+    char line[1200];
+    size_t len = 0;
+    line[0] = 0;
+    for (int i = 0; i < n; i++)
+        if (on[i])
+            len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", len ? "  " : "", vis[i]);
+    (void)t;
+    crt_put(y, x, w, line, a, 0);
+}
+
+int tui_pics_wrap(tui *t, int y, int x, int w, int rows, const char *s, attr_t a)
+{
+    char vis[1024];
+    text_visible(s ? s : "", vis, sizeof vis);
+    const char *p = vis;
+    int row = 0;
+    (void)t;
+    while (*p && row < rows && w > 0) {
+        /* the longest prefix of whole words that fits in w cells */
+        const char *end = p, *cut = NULL;
+        while (*end) {
+            const char *q = end;
+            while (*q == ' ') q++;
+            while (*q && *q != ' ') q++;
+            char tmp[1024];
+            snprintf(tmp, sizeof tmp, "%.*s", (int)(q - p), p);
+            if (crt_width(tmp) > w) break;
+            cut = end = q;
+        }
+        if (!cut) { /* one word longer than the line: as much of it as fits */
+            int len = 0;
+            char tmp[1024];
+            while (p[len]) {
+                size_t step = 1;
+                while ((p[len + step] & 0xc0) == 0x80) step++;
+                snprintf(tmp, sizeof tmp, "%.*s", len + (int)step, p);
+                if (crt_width(tmp) > w) break;
+                len += (int)step;
+            }
+            cut = p + (len > 0 ? len : 1);
+        }
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)(cut - p), p);
+        crt_put(y + row++, x, w, line, a, 0);
+        p = cut;
+        while (*p == ' ') p++;
+    }
+    return row;
 }
