@@ -54,8 +54,9 @@ static void test_halfblocks(void)
     CHECK(strcmp(at(&g, 0, 0)->ch, "\xe2\x96\x80") == 0, "upper half block");
     CHECK(at(&g, 0, 0)->fg == 0xff0000 && at(&g, 0, 0)->bg == 0x0000ff, "red over blue: %06x %06x",
           at(&g, 0, 0)->fg, at(&g, 0, 0)->bg);
-    CHECK(strcmp(at(&g, 0, 1)->ch, " ") == 0 && at(&g, 0, 1)->bg == 0x00ff00,
-          "same colour twice is a space on that background");
+    CHECK(strcmp(at(&g, 0, 1)->ch, "\xe2\x96\x88") == 0 && at(&g, 0, 1)->fg == 0x00ff00 &&
+              at(&g, 0, 1)->bg == 0x00ff00,
+          "same colour twice is a full block in it (fg and bg set)");
     CHECK(at(&g, 1, 1)->fg == 0x123456 && at(&g, 1, 1)->bg == 0x654321, "truecolor exact");
     CHECK(at(&g, 0, 0)->fg256 == 196 && at(&g, 0, 0)->bg256 == 21, "256 indices %d %d",
           at(&g, 0, 0)->fg256, at(&g, 0, 0)->bg256);
@@ -221,6 +222,18 @@ static void test_ansi(void)
     free(s);
     CHECK(textgfx_to_ansi(&g, TEXTGFX_COLOR_256, &s, &len, &err) == 0, "%s", err.msg);
     CHECK(strstr(s, "\x1b[38;5;196m") && strstr(s, "\x1b[48;5;21m"), "256-colour SGR");
+    free(s);
+    textgfx_grid_free(&g);
+
+    /* placed on the screen, 24-bit: CUP per row, the paper skipped (CUF), both colours set */
+    canvas_clear_keyed(&c, 0x16181b);
+    canvas_pixel(&c, 1, 0, 0x102030);
+    canvas_pixel(&c, 1, 1, 0x405060);
+    o.paper = c.key, o.paper_clear = c.keyed;
+    CHECK(textgfx_render(&c, 0, 0, 2, 2, 2, 1, &o, &g, &err) == 0, "%s", err.msg);
+    CHECK(textgfx_to_ansi_at(&g, TEXTGFX_COLOR_TRUE, 4, 9, &s, &len, &err) == 0, "%s", err.msg);
+    want = "\x1b[5;10H\x1b[0m\x1b[1C\x1b[38;2;16;32;48m\x1b[48;2;64;80;96m\xe2\x96\x80\x1b[0m";
+    CHECK(strcmp(s, want) == 0, "placed 24-bit row, the paper cell skipped");
     free(s);
     textgfx_grid_free(&g);
     canvas_free(&c);

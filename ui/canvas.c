@@ -59,6 +59,23 @@ void canvas_clear_keyed(canvas *c, canvas_color key)
     c->key = key;
 }
 
+void canvas_copy(canvas *dst, int dx, int dy, const canvas *src, int sx, int sy, int w, int h)
+{
+    dst->gen++;
+    if (!dst->px || !src->px) return;
+    if (sx < 0) w += sx, dx -= sx, sx = 0;
+    if (sy < 0) h += sy, dy -= sy, sy = 0;
+    if (dx < 0) w += dx, sx -= dx, dx = 0;
+    if (dy < 0) h += dy, sy -= dy, dy = 0;
+    if (sx + w > src->w) w = src->w - sx;
+    if (sy + h > src->h) h = src->h - sy;
+    if (dx + w > dst->w) w = dst->w - dx;
+    if (dy + h > dst->h) h = dst->h - dy;
+    for (int j = 0; j < h; j++)
+        memcpy(dst->px + ((size_t)(dy + j) * (size_t)dst->w + (size_t)dx) * 3,
+               src->px + ((size_t)(sy + j) * (size_t)src->w + (size_t)sx) * 3, (size_t)w * 3);
+}
+
 canvas_color canvas_mix(canvas_color a, canvas_color b, double t)
 {
     if (t < 0) t = 0;

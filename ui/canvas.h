@@ -45,6 +45,10 @@ void canvas_free(canvas *c);
 /* Changes the size, keeping nothing of the old picture (cleared to black). */
 int canvas_resize(canvas *c, int w, int h, ae_err *err);
 
+/* Copies the w x h block at (sx, sy) of src to (dx, dy) of dst (clipped to both; the two
+ * must not be the same canvas). */
+void canvas_copy(canvas *dst, int dx, int dy, const canvas *src, int sx, int sy, int w, int h);
+
 /* Mixes a over b: t = 0 gives b, t = 1 gives a. */
 canvas_color canvas_mix(canvas_color a, canvas_color b, double t);
 

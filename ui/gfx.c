@@ -155,8 +155,19 @@ int gfx_after_update(gfx *g, ae_err *err)
 {
     int full = g->full;
     g->full = 0;
-    if (g->mode != GFX_SIXEL)
-        return gfx_text_after_update(g->text, g->out_fd, full, g->suppress, &g->bytes, err);
+    if (g->mode != GFX_SIXEL) { /* text: 24-bit colour over the cells, where it is used */
+        char *b;
+        size_t n;
+        if (gfx_text_after_update(g->text, full, g->suppress, &b, &n, err)) return -1;
+        int rc = 0;
+        if (n && write_all(g->out_fd, b, n)) {
+            gfx_text_resend(g->text);
+            rc = ae_fail(err, "cannot write a picture to the terminal: %s", strerror(errno));
+        }
+        g->bytes += rc ? 0 : (long)n;
+        free(b);
+        return rc;
+    }
     if (g->mode != GFX_SIXEL || g->suppress) return 0;
     g->tokens += (g->now - g->tokens_at) * GFX_BUDGET_BPS;
     if (g->tokens > 2 * GFX_BUDGET_BPS) g->tokens = 2 * GFX_BUDGET_BPS;

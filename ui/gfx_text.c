@@ -2,11 +2,9 @@
  * gfx_text.h). */
 #include "gfx_text.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "textgfx.h"
 
@@ -164,78 +162,24 @@ void gfx_text_show(gfx_text *t, const crt *c, int id, const canvas *cv, int y, i
 
 /* ---- 24-bit colour after the update --------------------------------------------------- */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
+static int append(char **buf, size_t *len, const char *s, size_t n)
 {
-    if (b->oom) return;
-    if (b->len + n > b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 16384;
-        while (nc < b->len + n) nc *= 2;
-        char *q = realloc(b->p, nc);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q, b->cap = nc;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-/* "38;2;R;G;B" / "48;2;R;G;B", or "39" / "49" for the terminal's own colour. */
-static int sgr_part(char *out, size_t n, int bg, uint32_t rgb)
-{
-    if (rgb == TEXTGFX_DEFAULT) return snprintf(out, n, "%d", bg ? 49 : 39);
-    return snprintf(out, n, "%d;2;%d;%d;%d", bg ? 48 : 38, CANVAS_R(rgb), CANVAS_G(rgb),
-                    CANVAS_B(rgb));
-}
-
-static void write_cells(sbuf *b, const text_slot *s)
-{
-    const textgfx_grid *g = &s->grid;
-    char tmp[80];
-    for (int r = 0; r < g->rows; r++) {
-        int n = snprintf(tmp, sizeof tmp, "\033[%d;%dH", s->y + r + 1, s->x + 1);
-        sb_put(b, tmp, (size_t)n);
-        uint32_t fg = 0x1000000u, bg = 0x1000000u; /* unknown at the start of a row */
-        for (int k = 0; k < g->cols; k++) {
-            const textgfx_cell *cell = &g->cells[r * g->cols + k];
-            if (cell->fg != fg || cell->bg != bg) {
-                n = snprintf(tmp, sizeof tmp, "\033[");
-                if (cell->fg != fg) n += sgr_part(tmp + n, sizeof tmp - (size_t)n, 0, cell->fg);
-                if (cell->fg != fg && cell->bg != bg) tmp[n++] = ';';
-                if (cell->bg != bg) n += sgr_part(tmp + n, sizeof tmp - (size_t)n, 1, cell->bg);
-                tmp[n++] = 'm';
-                sb_put(b, tmp, (size_t)n);
-                fg = cell->fg, bg = cell->bg;
-            }
-            sb_put(b, cell->ch[0] ? cell->ch : " ", cell->ch[0] ? strlen(cell->ch) : 1);
-        }
-    }
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
-            return -1;
-        }
-        p += w, n -= (size_t)w;
-    }
+    char *q = realloc(*buf, *len + n + 1);
+    if (!q) return -1;
+    memcpy(q + *len, s, n);
+    *len += n;
+    q[*len] = 0;
+    *buf = q;
     return 0;
 }
 
-int gfx_text_after_update(gfx_text *t, int fd, int full, int suppress, long *bytes, ae_err *err)
+int gfx_text_after_update(gfx_text *t, int full, int suppress, char **out, size_t *len, ae_err *err)
 {
+    *out = NULL, *len = 0;
     if (!t) return 0;
-    sbuf b = {0};
+    char *buf = NULL;
+    size_t n = 0;
+    int oom = 0;
     for (int i = 0; i < t->nslots; i++) {
         text_slot *s = &t->slot[i];
         int mine = s->shown && t->truecolor && s->style == TEXTGFX_HALFBLOCK &&
@@ -244,25 +188,32 @@ int gfx_text_after_update(gfx_text *t, int fd, int full, int suppress, long *byt
             s->sent = 0;
         } else if (!s->sent || full || s->shash != s->hash || s->sy != s->y || s->sx != s->x ||
                    s->srows != s->grid.rows || s->scols != s->grid.cols) {
-            write_cells(&b, s);
+            char *a = NULL;
+            size_t an = 0;
+            ae_err e;
+            if (!oom &&
+                (textgfx_to_ansi_at(&s->grid, TEXTGFX_COLOR_TRUE, s->y, s->x, &a, &an, &e) ||
+                 append(&buf, &n, n ? "" : "\0337", n ? 0 : 2) || append(&buf, &n, a, an)))
+                oom = 1;
+            free(a);
             s->sent = 1, s->shash = s->hash, s->sy = s->y, s->sx = s->x;
             s->srows = s->grid.rows, s->scols = s->grid.cols;
         }
         s->shown = 0;
     }
     pairs_recycle(t);
-    if (!b.len) return 0;
-    int rc = 0;
-    if (b.oom) {
-        rc = ae_fail(err, "out of memory for a picture in 24-bit colour");
-    } else if (write_all(fd, "\0337", 2) || write_all(fd, b.p, b.len) ||
-               write_all(fd, "\033[0m\0338", 6)) {
-        rc = ae_fail(err, "cannot write a picture to the terminal: %s", strerror(errno));
-    } else if (bytes) {
-        *bytes += (long)b.len + 8;
+    if (!oom && n && append(&buf, &n, "\0338", 2)) oom = 1;
+    if (oom) {
+        free(buf);
+        gfx_text_resend(t);
+        return ae_fail(err, "out of memory for a picture in 24-bit colour");
     }
-    if (rc) /* write them all again next time */
-        for (int i = 0; i < t->nslots; i++) t->slot[i].sent = 0;
-    free(b.p);
-    return rc;
+    *out = buf, *len = n;
+    return 0;
+}
+
+void gfx_text_resend(gfx_text *t)
+{
+    if (!t) return;
+    for (int i = 0; i < t->nslots; i++) t->slot[i].sent = 0;
 }

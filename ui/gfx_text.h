@@ -48,10 +48,14 @@ int gfx_text_is_truecolor(const gfx_text *t);
 void gfx_text_show(gfx_text *t, const crt *c, int id, const canvas *cv, int y, int x, int rows,
                    int cols, int plot);
 
-/* After doupdate(): in 24-bit mode, writes to fd the images that need it (see above); full:
- * ncurses repainted the whole screen; suppress: an overlay is open (nothing is written and
- * every image is written again once it closes). Adds the bytes written to *bytes. Ends the
- * frame: pictures not shown since the last call are forgotten. Returns 0 or -1 with err. */
-int gfx_text_after_update(gfx_text *t, int fd, int full, int suppress, long *bytes, ae_err *err);
+/* After doupdate(): in 24-bit mode, the bytes to write (*out, malloc'd, *len; NULL when
+ * none) for the images that need it (see above), between ESC 7 and ESC 8; full: ncurses
+ * repainted the whole screen; suppress: an overlay is open (nothing now, every image again
+ * once it closes). Ends the frame: pictures not shown since the last call are forgotten.
+ * Returns 0 or -1 with err. */
+int gfx_text_after_update(gfx_text *t, int full, int suppress, char **out, size_t *len,
+                          ae_err *err);
+/* The terminal lost what was written (a failed write): everything again next time. */
+void gfx_text_resend(gfx_text *t);
 
 #endif

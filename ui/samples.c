@@ -294,7 +294,10 @@ int samples_draw_grid(canvas *cv, const samples *s, const int *order, int first,
                       const samples_grid *g)
 {
     ae_err err;
-    canvas_clear_keyed(cv, SAMPLES_PAPER);
+    if (g->text)
+        canvas_clear_keyed(cv, SAMPLES_KEY);
+    else
+        canvas_clear(cv, SAMPLES_PAPER);
     if (s->kind != DS_IMAGES) return 0;
     int per = g->nx * g->ny, drawn = 0;
     for (int k = 0; k < per && first + k < s->n; k++) {

@@ -101,9 +101,12 @@ int samples_grid_layout(const samples *s, int W, int H, int text, samples_grid *
 /* A layout of nx x ny pairs with tiles tw pixels wide; *W x *H is the canvas it needs. */
 void samples_grid_fixed(const samples *s, int tw, int nx, int ny, int text, samples_grid *g, int *W,
                         int *H);
-/* Clears cv (keyed to SAMPLES_PAPER: the text back end leaves it to the terminal) and draws
- * the pairs of samples order[first ...] (order NULL: the test set order). Returns how many. */
-#define SAMPLES_PAPER 0x16181bu /* almost black, not a grey: greyscale images never have it */
+/* Clears cv and draws the pairs of samples order[first ...] (order NULL: the test set
+ * order). Returns how many. The paper is SAMPLES_PAPER in sixel (a grey, so that a greyscale
+ * grid keeps at most 256 colours and an exact palette), SAMPLES_KEY in text, where it is the
+ * canvas's colour key (the terminal's own background shows there). */
+#define SAMPLES_PAPER 0x181818u
+#define SAMPLES_KEY   0x16181bu /* almost black, not a grey: greyscale images never have it */
 int samples_draw_grid(canvas *cv, const samples *s, const int *order, int first,
                       const samples_grid *g);
 /* The two label lines of sample i in at most `chars` characters each: its class name (cut

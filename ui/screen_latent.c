@@ -121,6 +121,7 @@ static int tsne_poll(tui *t)
             memcpy(L->xy, xy, sizeof(float) * 2 * (size_t)L->tsne_n);
             free(xy);
             moved = 1;
+            L->method = 1; /* the points drawn are t-SNE's from now on */
         }
         j->seen = v;
     }
@@ -153,7 +154,7 @@ void tui_latent_free(tui *t)
     tui_latent_state *L = &t->lat;
     free(L->z), free(L->labels), free(L->xy);
     L->z = L->xy = NULL, L->labels = NULL;
-    L->n = 0;
+    L->n = 0, L->tsne_n = 0, L->method = 0; /* a key before the next points find none */
     L->src_run = 0;
 }
 
@@ -185,8 +186,8 @@ static void project(tui *t)
     pca_free(&p);
     L->method = 0;
     snprintf(L->status, sizeof L->status,
-             "PCA of %d latent vectors (dimension %d): PC1 %.1f%%, PC2 %.1f%% of the variance",
-             L->n, L->L, 100 * L->explained[0], 100 * L->explained[1]);
+             "PCA of %d latent vectors (dim %d): PC1 %.1f%%, PC2 %.1f%% of the variance", L->n,
+             L->L, 100 * L->explained[0], 100 * L->explained[1]);
 }
 
 static int take_points(tui *t, const float *z, const uint8_t *labels, int n, int dim)
@@ -265,67 +266,113 @@ static int refresh_points(tui *t)
 
 /* ---- drawing --------------------------------------------------------------------------- */
 
+/* The legend as text: one class a line, in two columns when the rows are short. Returns the
+ * rows it takes (drawn only when draw). */
+static int legend_text(tui *t, int y, int x, int w, int rows, int draw)
+{
+    tui_latent_state *L = &t->lat;
+    int longest = 0;
+    for (int k = 0; k < L->nclasses; k++) {
+        int cw = crt_width(L->class_names[k]);
+        if (cw > longest) longest = cw;
+    }
+    /* two columns when the names fit in half the width (or the rows are too few) */
+    int n = L->nclasses, cols = n > rows || w / 2 >= longest + 3 ? 2 : 1;
+    int per = (n + cols - 1) / cols;
+    if (per > rows) per = rows; /* what does not fit is left out */
+    int cw = w / cols;
+    for (int k = 0; draw && k < n && k < per * cols; k++) {
+        int ly = y + k % per, lx = x + (k / per) * cw;
+        canvas_color col = chart_class_color(k);
+        attr_t a = crt_plot_attr(&t->crt, col, textgfx_rgb_to_256(col)) | A_BOLD;
+        crt_put(ly, lx, 2, t->crt.utf8 ? "\u25cf " : "* ", a, 0);
+        tui_put_visible(t, ly, lx + 2, cw - 3, L->class_names[k], 0);
+    }
+    return per;
+}
+
+/* The picked point: its class and error, then its input beside its reconstruction (images:
+ * as large as the panel allows, square pixels in both back ends; sequences: feature 1 as two
+ * lines). Rows below are left free. */
 static void draw_side(tui *t, int i, int y, int x, int h, int w)
 {
     tui_latent_state *L = &t->lat;
     const samples *s = tui_pics_current(t);
     attr_t dim = crt_attr(&t->crt, CRT_DIM);
-    int row = y;
-    if (i >= 0 && i < L->n) {
-        char line[160];
-        int c = L->labels[i];
-        snprintf(line, sizeof line, "#%d %s", i, c < L->nclasses ? L->class_names[c] : "?");
-        tui_put_visible(t, row++, x, w, line, crt_attr(&t->crt, CRT_TITLE));
-        if (s && i < s->n) {
-            snprintf(line, sizeof line, "MSE %.5f", s->mse[i]);
-            crt_put(row++, x, w, line, 0, 0);
-        }
-    } else {
-        crt_put(row++, x, w, "arrows or a click select a point", dim, 0);
-    }
-    /* the legend as text (the sixel plot draws its own as well) */
-    int legend_rows = L->nclasses < h / 2 ? L->nclasses : h / 2;
-    int ly = y + h - legend_rows;
-    for (int k = 0; k < legend_rows; k++) {
-        canvas_color col = chart_class_color(k);
-        attr_t a = crt_plot_attr(&t->crt, col, textgfx_rgb_to_256(col)) | A_BOLD;
-        crt_put(ly + k, x, 2, t->crt.utf8 ? "\u25cf " : "* ", a, 0);
-        tui_put_visible(t, ly + k, x + 2, w - 2, L->class_names[k], 0);
-    }
-    int ph = ly - row - 1;
-    if (i < 0 || !s || i >= s->n || ph < 2) {
-        if (i >= 0 && !s)
-            crt_put(row, x, w, t->pics.note[0] ? "loading the samples..." : "", dim, 0);
+    int sixel = gfx_sixel(&t->gfx);
+    /* the legend (text back end: the sixel scatter has its own) at the bottom */
+    int leg = sixel ? 0 : legend_text(t, 0, 0, w, h / 2, 0);
+    if (leg) legend_text(t, y + h - leg, x, w, leg, 1);
+    int row = y, bottom = y + h - leg - (leg ? 1 : 0);
+    if (i < 0 || i >= L->n) {
+        tui_pics_wrap(t, row, x, w, 2, "arrows or a click pick a point", dim);
         return;
     }
-    crt_put(row++, x, w, "input / reconstruction:", dim, 0);
-    ph--;
-    ae_err err;
-    canvas *cv = gfx_canvas(&t->gfx, 6, row, x, ph, w, s->kind != DS_IMAGES, &err);
-    if (!cv) return;
-    canvas_clear(cv, COL_BG);
+    char line[160];
+    int c = L->labels[i];
+    snprintf(line, sizeof line, "#%d %s", i, c < L->nclasses ? L->class_names[c] : "?");
+    tui_put_visible(t, row++, x, w, line, crt_attr(&t->crt, CRT_TITLE));
+    if (!s || i >= s->n) {
+        if (t->pics.note[0]) crt_put(row, x, w, "loading the pictures...", dim, 0);
+        return;
+    }
+    snprintf(line, sizeof line, "MSE %.5f", s->mse[i]);
+    crt_put(row++, x, w, line, 0, 0);
+    int gap = sixel ? 1 : 2; /* columns between input and reconstruction */
+    int iw = (w - gap) / 2, rows = bottom - row - 1;
+    if (iw < 2 || rows < 2) return;
     const float *xo = s->x + (size_t)i * s->dim, *yo = s->y + (size_t)i * s->dim;
     if (s->kind == DS_IMAGES) {
-        int side = cv->h / 2 < cv->w ? cv->h / 2 : cv->w;
-        if (side >= s->h * 2 && gfx_sixel(&t->gfx)) side = side / s->h * s->h;
-        canvas_blit_float(cv, 0, 0, side, side, xo, s->w, s->h, s->c, &err);
-        canvas_blit_float(cv, 0, side, side, side, yo, s->w, s->h, s->c, &err);
-    } else { /* sequences: feature 1's original and reconstruction */
-        float *a = malloc(sizeof(float) * 2 * (size_t)s->t);
-        if (a) {
-            for (int k = 0; k < s->t; k++) a[k] = xo[k * s->f], a[s->t + k] = yo[k * s->f];
-            chart ch;
-            chart_init(&ch, 0, 0, cv->w, cv->h);
-            ch.labels = gfx_sixel(&t->gfx);
-            ch.legend = 0;
-            ch.bg = COL_BG;
-            chart_series ser[2] = {
-                {.y = a, .n = s->t, .color = 0x4fc3f7, .style = CHART_LINE},
-                {.y = a + s->t, .n = s->t, .color = 0xffb74d, .style = CHART_LINE}};
-            chart_draw(cv, &ch, ser, 2, &err);
-            free(a);
+        int ph, pw, cols, prow;
+        if (sixel) { /* the largest whole scale (or a shrink) that fits both */
+            int cw = t->gfx.cell_w, chh = t->gfx.cell_h;
+            double sc = (double)(iw * cw) / s->w, sy = (double)(rows * chh) / s->h;
+            if (sy < sc) sc = sy;
+            if (sc > 8) sc = 8;
+            if (sc >= 1) sc = (int)sc;
+            pw = (int)(s->w * sc), ph = (int)(s->h * sc);
+            cols = (pw + cw - 1) / cw, prow = (ph + chh - 1) / chh;
+        } else if (!textgfx_image_fit(s->w, s->h, iw, rows, 8, &pw, &ph, &cols, &prow)) {
+            return;
         }
+        crt_put(row, x, cols + gap, "input", dim, 0);
+        crt_put(row++, x + cols + gap, w - cols - gap,
+                w - cols - gap >= 14 ? "reconstruction" : "output", dim, 0);
+        ae_err err;
+        canvas *cv = gfx_canvas(&t->gfx, 6, row, x, prow, 2 * cols + gap, 0, &err);
+        if (!cv) return;
+        if (sixel)
+            canvas_clear(cv, COL_BG);
+        else
+            canvas_clear_keyed(cv, SAMPLES_KEY);
+        int off = sixel ? (cols + gap) * t->gfx.cell_w : cols + gap;
+        canvas_blit_float(cv, 0, 0, pw, ph, xo, s->w, s->h, s->c, &err);
+        canvas_blit_float(cv, off, 0, pw, ph, yo, s->w, s->h, s->c, &err);
+        gfx_show(&t->gfx, 6);
+        return;
     }
+    /* sequences: feature 1's original and reconstruction */
+    crt_put(row, x, w, "feature 1:", dim, 0);
+    crt_put(row, x + 11, w - 11, "input",
+            crt_plot_attr(&t->crt, 0x4fc3f7, textgfx_rgb_to_256(0x4fc3f7)), 0);
+    crt_put(row++, x + 17, w - 17, w >= 31 ? "reconstruction" : "output",
+            crt_plot_attr(&t->crt, 0xffb74d, textgfx_rgb_to_256(0xffb74d)), 0);
+    int prow = rows - 1 < 8 ? rows - 1 : 8;
+    ae_err err;
+    canvas *cv = gfx_canvas(&t->gfx, 6, row, x, prow, w - 1, 1, &err);
+    if (!cv) return;
+    float *a = malloc(sizeof(float) * 2 * (size_t)s->t);
+    if (!a) return;
+    for (int k = 0; k < s->t; k++) a[k] = xo[k * s->f], a[s->t + k] = yo[k * s->f];
+    chart ch;
+    chart_init(&ch, 0, 0, cv->w, cv->h);
+    ch.labels = sixel;
+    ch.legend = 0;
+    ch.bg = COL_BG;
+    chart_series ser[2] = {{.y = a, .n = s->t, .color = 0x4fc3f7, .style = CHART_LINE},
+                           {.y = a + s->t, .n = s->t, .color = 0xffb74d, .style = CHART_LINE}};
+    chart_draw(cv, &ch, ser, 2, &err);
+    free(a);
     gfx_show(&t->gfx, 6);
 }
 
@@ -337,24 +384,29 @@ static void latent_draw(tui *t, int y, int x, int h, int w)
     tsne_poll(t);
     attr_t ti = crt_attr(&t->crt, CRT_TITLE), dim = crt_attr(&t->crt, CRT_DIM);
     int64_t run = t->pics.run ? t->pics.run : L->src_run;
-    char head[200];
-    snprintf(head, sizeof head, "Latent space  run #%lld  %s", (long long)run,
-             L->method == 1   ? "t-SNE"
-             : L->method == 2 ? "raw"
-                              : "PCA");
-    crt_put(y, x + 1, w - 2, head, ti, 0);
+    char runs[32];
+    snprintf(runs, sizeof runs, "run #%lld", (long long)run);
+    /* the title names what is drawn: PCA until t-SNE's first layout arrives */
+    const char *method = L->method == 1   ? "t-SNE"
+                         : L->method == 2 ? "raw latent"
+                         : L->tsne        ? "PCA (t-SNE starting)"
+                                          : "PCA";
+    const char *head[] = {"Latent space", runs, L->n ? method : ""};
+    const int keep[] = {1, 2, 3};
+    tui_pics_line(t, y, x + 1, w - 2, head, keep, 3, ti);
     if (!L->n) {
         const char *note = L->status[0] && t->pics.run ? L->status
                            : t->live.active
                                ? "Training: the latent vectors come at the end of epoch 1."
                                : "No run to show: train one (screen 2), or choose a finished run "
                                  "on the Runs screen (3) and press L.";
-        tui_put_visible(t, y + 2, x + 2, w - 4, note, dim);
+        tui_pics_wrap(t, y + 2, x + 2, w - 4, h - 3, note, dim);
         return;
     }
     tui_put_visible(t, y + 1, x + 1, w - 2, L->status, dim);
-    int side = w / 3 < 24 ? 24 : w / 3;
-    int pw = w - side - 2, ph = h - 2;
+    /* the scatter on the left, the picked point on the right (rows under it stay free) */
+    int side = w / 3 < 26 ? 26 : w / 3 > 56 ? 56 : w / 3;
+    int pw = w - side - 1, ph = h - 2;
     ae_err err;
     canvas *cv = gfx_canvas(&t->gfx, 5, y + 2, x, ph, pw, 1, &err);
     if (!cv) return;
@@ -373,11 +425,9 @@ static void latent_draw(tui *t, int y, int x, int h, int w)
     L->ch.bg = COL_BG;
     L->ch.class_names = names;
     L->ch.n_classes = L->nclasses;
-    L->ch.legend = 1;
-    if (L->method == 0) {
-        L->ch.x_label = "PC1";
-        L->ch.y_label = "PC2";
-    }
+    L->ch.legend = sixel; /* text: the legend is text beside the plot */
+    L->ch.x_label = L->method == 0 ? "PC1" : L->method == 2 ? "z1" : NULL;
+    L->ch.y_label = L->method == 0 ? "PC2" : L->method == 2 ? "z2" : NULL;
     chart_series ser = {.x = xs,
                         .y = ys,
                         .n = n,
@@ -398,7 +448,7 @@ static void latent_draw(tui *t, int y, int x, int h, int w)
     }
     L->ch.class_names = NULL; /* names[] goes out of scope */
     free(xs);
-    draw_side(t, L->cursor, y + 2, x + pw + 2, ph, side);
+    draw_side(t, L->cursor, y + 2, x + pw + 1, ph, side - 1);
 }
 
 /* Selects the point nearest to canvas pixel (px, py) of the last plot. */
@@ -406,7 +456,7 @@ static void select_near(tui *t, int px, int py)
 {
     tui_latent_state *L = &t->lat;
     int n = L->method == 1 && L->tsne_n > 0 ? L->tsne_n : L->n;
-    if (n < 1 || L->ch.pw < 1) return;
+    if (n < 1 || !L->xy || L->ch.pw < 1) return;
     float *xs = malloc(sizeof(float) * 2 * (size_t)n);
     if (!xs) return;
     for (int i = 0; i < n; i++) xs[i] = L->xy[2 * i], xs[n + i] = L->xy[2 * i + 1];
@@ -438,8 +488,7 @@ static int latent_action(tui *t, int action, int key)
             return 1;
         }
         L->want_tsne = 1;
-        L->method = 1;
-        tsne_start(t);
+        tsne_start(t); /* the title says t-SNE once its first layout is drawn */
         return 1;
     case LT_LEFT:
         select_near(t, L->cur_px - step, L->cur_py);

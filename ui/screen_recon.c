@@ -43,6 +43,7 @@ void tui_recon_free(tui *t)
     free(t->recon.order);
     t->recon.order = NULL;
     t->recon.order_of = NULL;
+    canvas_free(&t->recon.wide);
     if (t->recon.plot_ready) tui_plot_free(&t->recon.plot);
     t->recon.plot_ready = 0;
 }
@@ -67,17 +68,41 @@ static void ensure_order(tui *t, const samples *s)
     if (samples_worst(s, &r->order, &err) == 0) r->order_of = s;
 }
 
-/* The grid of pairs in the rectangle; returns how many pairs it shows (0: none fit). */
+enum { GRID_SLOT = 5, GRID_BANDS = 3 }; /* pictures 5, 6, 7 (the Latent screen's when shown) */
+
+/* The grid of pairs in the rectangle; returns how many pairs it shows (0: none fit).
+ * Sixel: a terminal wider than GFX_MAX_PX pixels (xterm drops larger pictures) gets the grid
+ * as up to three pictures side by side, cut on cell boundaries so that they join exactly;
+ * the grid is laid out over the whole width. */
 static int draw_grid(tui *t, const samples *s, int y, int x, int h, int w)
 {
     tui_recon_state *r = &t->recon;
     ae_err err;
-    canvas *cv = gfx_canvas(&t->gfx, 5, y, x, h, w, 0, &err);
-    if (!cv) {
-        crt_put(y, x + 1, w - 2, err.msg, crt_attr(&t->crt, CRT_WARN), 0);
-        return 0;
+    int text = !gfx_sixel(&t->gfx), cw = t->gfx.cell_w;
+    int bands = text ? 1 : (w * cw + GFX_MAX_PX - 1) / GFX_MAX_PX;
+    if (bands > GRID_BANDS) bands = GRID_BANDS;
+    if (bands < 1) bands = 1;
+    int bcols = (w + bands - 1) / bands;
+    canvas *band[GRID_BANDS] = {NULL};
+    int W = 0, H = 0;
+    for (int b = 0; b < bands; b++) {
+        int bw = b == bands - 1 ? w - b * bcols : bcols;
+        band[b] = gfx_canvas(&t->gfx, GRID_SLOT + b, y, x + b * bcols, h, bw, 0, &err);
+        if (!band[b]) {
+            crt_put(y, x + 1, w - 2, err.msg, crt_attr(&t->crt, CRT_WARN), 0);
+            return 0;
+        }
+        W += band[b]->w;
+        H = band[b]->h;
     }
-    int text = !gfx_sixel(&t->gfx);
+    canvas *cv = band[0];
+    if (bands > 1) { /* drawn whole, then cut */
+        if ((r->wide.w != W || r->wide.h != H) && canvas_resize(&r->wide, W, H, &err)) {
+            crt_put(y, x + 1, w - 2, err.msg, crt_attr(&t->crt, CRT_WARN), 0);
+            return 0;
+        }
+        cv = &r->wide;
+    }
     samples_grid g;
     int per = samples_grid_layout(s, cv->w, cv->h, text, &g);
     if (per < 1) {
@@ -89,7 +114,10 @@ static int draw_grid(tui *t, const samples *s, int y, int x, int h, int w)
     if (r->page >= s->n) r->page = (s->n - 1) / per * per;
     const int *order = r->worst && r->order_of == s ? r->order : NULL;
     int drawn = samples_draw_grid(cv, s, order, r->page, &g);
-    gfx_show(&t->gfx, 5);
+    for (int b = 0, bx = 0; b < bands; bx += band[b]->w, b++) {
+        if (bands > 1) canvas_copy(band[b], 0, 0, cv, bx, 0, band[b]->w, band[b]->h);
+        gfx_show(&t->gfx, GRID_SLOT + b);
+    }
     if (text) { /* the labels as text, on the rows the layout keeps for them */
         attr_t dim = crt_attr(&t->crt, CRT_DIM);
         for (int k = 0; k < drawn; k++) {
@@ -175,12 +203,14 @@ static void recon_draw(tui *t, int y, int x, int h, int w)
         tui_pics_line(t, y, x + 1, w - 2, head, head_keep, 3, ti);
         tui_pics_line(t, y + 1, x + 1, w - 2, sub, sub_keep, 2, dim);
     } else {
-        char head[320];
-        snprintf(head, sizeof head,
-                 "Reconstructions  run #%lld %s on %s, epoch %d  sequence %d of %d%s",
-                 (long long)s->run, s->model, s->dataset, s->epoch, r->seq + 1, s->n,
-                 r->worst ? "  (worst first)" : "");
-        tui_put_visible(t, y, x + 1, w - 2, head, ti);
+        char run[200], which[96];
+        snprintf(run, sizeof run, "run #%lld %s on %s, epoch %d", (long long)s->run, s->model,
+                 s->dataset, s->epoch);
+        snprintf(which, sizeof which, "sequence %d of %d%s", r->seq + 1, s->n,
+                 r->worst ? ", worst first" : "");
+        const char *head[] = {"Reconstructions", run, which};
+        const int keep[] = {1, 3, 2};
+        tui_pics_line(t, y, x + 1, w - 2, head, keep, 3, ti);
         draw_seq(t, s, y + 1, x + 1, h - 1, w - 2);
     }
 }

@@ -166,6 +166,11 @@ double textgfx_image_fit(int w, int h, int max_cols, int max_rows, double max_sc
     if (max_scale > 0 && s > max_scale) s = max_scale;
     if (s >= 1) s = floor(s);
     int x = (int)(w * s + 1e-9), y = (int)(h * s + 1e-9);
+    if (s < 1 && y % 2 && y > 1) { /* shrunk: an even height, no half-filled last row */
+        y--;
+        s = (double)y / h;
+        x = (int)(w * s + 1e-9);
+    }
     if (x < 1 || y < 1) return 0;
     *pw = x, *ph = y, *cols = x, *rows = (y + 1) / 2;
     return s;
@@ -384,8 +389,12 @@ int textgfx_render(const canvas *c, int x, int y, int w, int h, int cols, int ro
                 int16_t ti, bi;
                 set_color(pal, mode, top, &trgb, &ti);
                 set_color(pal, mode, bot, &brgb, &bi);
-                if (trgb == brgb) /* one colour (or none): a space on it */
+                if (trgb == brgb && top == TEXTGFX_DEFAULT) /* paper: the terminal's own */
                     cell_set(pal, cell, " ", top, top, mode);
+                else if (trgb == brgb) /* one colour: a full block (a space in a colour
+                                        * would let ncurses erase it with the background
+                                        * alone, ECH/EL, leaving no foreground set) */
+                    cell_set(pal, cell, "\xe2\x96\x88", top, top, mode);
                 else if (top == TEXTGFX_DEFAULT) /* the colour in the lower half only */
                     cell_set(pal, cell, "\xe2\x96\x84", bot, TEXTGFX_DEFAULT, mode);
                 else
@@ -469,15 +478,25 @@ static void sgr_color(sbuf *b, int is_bg, uint32_t rgb, int idx, textgfx_colors 
     sb_add(b, tmp, (size_t)n);
 }
 
-int textgfx_to_ansi(const textgfx_grid *g, textgfx_colors colors, char **out, size_t *len,
-                    ae_err *err)
+/* The grid as ANSI into b: rows ending in a newline (y < 0), or each row placed with CUP at
+ * (y + row, x) with the cells of no colour of their own skipped (CUF over them). */
+static void to_ansi(sbuf *b, const textgfx_grid *g, textgfx_colors colors, int y0, int x0)
 {
-    sbuf b = {0};
-    sb_add(&b, "", 0);
+    char tmp[48];
     for (int y = 0; y < g->rows; y++) {
         uint32_t fg = TEXTGFX_DEFAULT, bg = TEXTGFX_DEFAULT;
+        int skip = 0;
+        if (y0 >= 0) /* the terminal's state is unknown here */
+            sb_add(b, tmp,
+                   (size_t)snprintf(tmp, sizeof tmp, "\x1b[%d;%dH\x1b[0m", y0 + y + 1, x0 + 1));
         for (int x = 0; x < g->cols; x++) {
             const textgfx_cell *cell = &g->cells[(size_t)y * g->cols + x];
+            if (y0 >= 0 && cell->fg256 < 0 && cell->bg256 < 0) {
+                skip++; /* what the screen put there stays */
+                continue;
+            }
+            if (skip) sb_add(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "\x1b[%dC", skip));
+            skip = 0;
             if (colors != TEXTGFX_COLOR_NONE) {
                 /* in 256 mode compare the indices, so a truecolor grid prints with fewer SGRs */
                 uint32_t cf = cell->fg256 < 0               ? TEXTGFX_DEFAULT
@@ -486,16 +505,24 @@ int textgfx_to_ansi(const textgfx_grid *g, textgfx_colors colors, char **out, si
                 uint32_t cb = cell->bg256 < 0               ? TEXTGFX_DEFAULT
                               : colors == TEXTGFX_COLOR_256 ? textgfx_256_to_rgb(cell->bg256)
                                                             : cell->bg;
-                if (cf != fg) sgr_color(&b, 0, cf, cell->fg256, colors);
-                if (cb != bg) sgr_color(&b, 1, cb, cell->bg256, colors);
+                if (cf != fg) sgr_color(b, 0, cf, cell->fg256, colors);
+                if (cb != bg) sgr_color(b, 1, cb, cell->bg256, colors);
                 fg = cf;
                 bg = cb;
             }
-            sb_add(&b, cell->ch, strlen(cell->ch));
+            sb_add(b, cell->ch, strlen(cell->ch));
         }
-        if (fg != TEXTGFX_DEFAULT || bg != TEXTGFX_DEFAULT) sb_add(&b, "\x1b[0m", 4);
-        sb_add(&b, "\n", 1);
+        if (fg != TEXTGFX_DEFAULT || bg != TEXTGFX_DEFAULT) sb_add(b, "\x1b[0m", 4);
+        if (y0 < 0) sb_add(b, "\n", 1);
     }
+}
+
+static int ansi_out(const textgfx_grid *g, textgfx_colors colors, int y, int x, char **out,
+                    size_t *len, ae_err *err)
+{
+    sbuf b = {0};
+    sb_add(&b, "", 0);
+    to_ansi(&b, g, colors, y, x);
     if (b.oom) {
         free(b.p);
         return ae_fail(err, "textgfx: out of memory");
@@ -503,4 +530,16 @@ int textgfx_to_ansi(const textgfx_grid *g, textgfx_colors colors, char **out, si
     *out = b.p;
     if (len) *len = b.len;
     return 0;
+}
+
+int textgfx_to_ansi(const textgfx_grid *g, textgfx_colors colors, char **out, size_t *len,
+                    ae_err *err)
+{
+    return ansi_out(g, colors, -1, 0, out, len, err);
+}
+
+int textgfx_to_ansi_at(const textgfx_grid *g, textgfx_colors colors, int y, int x, char **out,
+                       size_t *len, ae_err *err)
+{
+    return ansi_out(g, colors, y < 0 ? 0 : y, x < 0 ? 0 : x, out, len, err);
 }

@@ -6,7 +6,8 @@
  *    is about twice as high as wide, so one pixel across and two down keep pixels square: a
  *    W x H image takes W columns and H/2 rows (textgfx_image_fit). With paper_clear, pixels
  *    of the paper colour are left to the terminal's own background (U+2584 LOWER HALF BLOCK
- *    when only the lower half has ink); a background is never set without a foreground.
+ *    when only the lower half has ink); a background is never set without a foreground. A
+ *    cell of one colour is U+2588 FULL BLOCK in it.
  *  - braille (line and scatter plots): each cell is a U+2800 pattern, 2x4 dots, a dot on where
  *    its part of the region has any ink (a colour other than the paper); one foreground colour
  *    per cell, the dominant ink colour; the background is left to the terminal.
@@ -76,6 +77,13 @@ void textgfx_grid_free(textgfx_grid *g);
 int textgfx_to_ansi(const textgfx_grid *g, textgfx_colors colors, char **out, size_t *len,
                     ae_err *err);
 
+/* The same, each row placed on the screen with CUP at (y + row, x) (0-based) instead of
+ * ending in a newline, cells with neither colour of their own skipped (the cursor moves over
+ * them, keeping what is on the screen there) and the SGR state reset at each row's start and
+ * end: the cells again in 24-bit colour over what ncurses drew (ui/gfx_text.h). */
+int textgfx_to_ansi_at(const textgfx_grid *g, textgfx_colors colors, int y, int x, char **out,
+                       size_t *len, ae_err *err);
+
 /* The xterm 256-colour index nearest to an RGB colour in OKLab (16..255), and back. */
 int textgfx_rgb_to_256(canvas_color c);
 canvas_color textgfx_256_to_rgb(int idx);
@@ -85,8 +93,9 @@ void textgfx_oklab(canvas_color c, float lab[3]);
 /* Fits a w x h pixel image into at most max_cols x max_rows half-block cells with square
  * pixels, scaled as a whole by at most max_scale (and at least what fits): it is drawn at
  * *pw x *ph pixels in *cols x *rows cells (*cols = *pw, *rows = ceil(*ph / 2)). A scale of 1
- * or more is a whole number, so every source pixel gets the same number of cells. Returns the
- * scale, 0 when not even one pixel fits. */
+ * or more is a whole number, so every source pixel gets the same number of cells; a shrunk
+ * image gets an even height (no last row half empty). Returns the scale, 0 when not even one
+ * pixel fits. */
 double textgfx_image_fit(int w, int h, int max_cols, int max_rows, double max_scale, int *pw,
                          int *ph, int *cols, int *rows);
 

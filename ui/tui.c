@@ -954,7 +954,10 @@ int tui_run(const tui_app *app, ae_err *err)
         }
         if (t->quit == 3) break;
         if (queue_next(t)) dirty |= C_EVENT;
-        if (tui_pics_poll(t) || t->animating) dirty |= C_TICK;
+        /* a finished run's pictures, loaded because the user asked ('v', 'L'), answer that
+         * key: shown at once, not held back like pictures that training changes */
+        if (tui_pics_poll(t)) dirty |= C_KEY;
+        if (t->animating) dirty |= C_TICK;
         if (now - t->last_store_check >= 1.0 || t->store_dirty) {
             t->last_store_check = now;
             t->store_dirty = 0;

@@ -166,6 +166,7 @@ typedef struct tui_recon_state {
     const samples *order_of;
     int seq, feature; /* LSTM: the sequence (position in the order) and the feature */
     int per_page;     /* pairs the last grid held */
+    canvas wide;      /* sixel: the whole grid, cut into pictures of at most GFX_MAX_PX */
     tui_plot plot;    /* LSTM: original and reconstruction of one feature */
     int plot_ready;
 } tui_recon_state;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fit.h"
 #include "text.h"
 #include "tui.h"
 
@@ -171,40 +172,10 @@ void tui_pics_line(tui *t, int y, int x, int w, const char *const parts[], const
 
 int tui_pics_wrap(tui *t, int y, int x, int w, int rows, const char *s, attr_t a)
 {
-    char vis[1024];
-    text_visible(s ? s : "", vis, sizeof vis);
-    const char *p = vis;
-    int row = 0;
-    (void)t;
-    while (*p && row < rows && w > 0) {
-        /* the longest prefix of whole words that fits in w cells */
-        const char *end = p, *cut = NULL;
-        while (*end) {
-            const char *q = end;
-            while (*q == ' ') q++;
-            while (*q && *q != ' ') q++;
-            char tmp[1024];
-            snprintf(tmp, sizeof tmp, "%.*s", (int)(q - p), p);
-            if (crt_width(tmp) > w) break;
-            cut = end = q;
-        }
-        if (!cut) { /* one word longer than the line: as much of it as fits */
-            int len = 0;
-            char tmp[1024];
-            while (p[len]) {
-                size_t step = 1;
-                while ((p[len + step] & 0xc0) == 0x80) step++;
-                snprintf(tmp, sizeof tmp, "%.*s", len + (int)step, p);
-                if (crt_width(tmp) > w) break;
-                len += (int)step;
-            }
-            cut = p + (len > 0 ? len : 1);
-        }
-        char line[1024];
-        snprintf(line, sizeof line, "%.*s", (int)(cut - p), p);
-        crt_put(y + row++, x, w, line, a, 0);
-        p = cut;
-        while (*p == ' ') p++;
-    }
-    return row;
+    if (rows < 1 || w < 1) return 0;
+    if (rows > 16) rows = 16;
+    char lines[16][FIT_LINE];
+    int n = fit_wrap(s, w, t->crt.utf8, lines, rows);
+    for (int i = 0; i < n; i++) crt_put(y + i, x, w, lines[i], a, 0);
+    return n;
 }
