@@ -4,8 +4,10 @@
  * The idea: the runs directory follows from the store's own name (STEM.db -> STEM.runs/), so
  * stores side by side never meet; a store older than schema 4 keeps the runs/ it used then
  * (meta runs_dir) so its files stay where they are. Whichever way it was found, the directory
- * is claimed by a small file naming the store's UUID, written with O_EXCL: a second store that
- * finds another's claim never writes there (an old store then moves on to its own STEM.runs/).
+ * is claimed by a small file naming the store's UUID and file, written with O_EXCL: a second
+ * store that finds another's claim never writes there (an old store then moves on to its own
+ * STEM.runs/). A store made anew where its predecessor's folder remains (the file deleted, or
+ * its WAL with every record in it) takes the predecessor's identity and goes on in it.
  * Inside, a new run's directory is made with mkdir, which fails when it exists: the store picks
  * ids above every existing directory, so that only happens when something is badly wrong.
  *
@@ -26,6 +28,7 @@
 
 #define CLAIM_FILE   ".aetui-store"
 #define CLAIM_PREFIX "aetui runs directory of store "
+#define CLAIM_NAME   "\nstore file "
 
 void store_uuid_new(char out[37])
 {
@@ -122,11 +125,13 @@ static int make_dir(const char *dir, ae_err *err)
     return 0;
 }
 
-/* The UUID of the store that claimed dir into owner ("" when none): 0, or -1 on error. */
-static int read_claim(const char *dir, char owner[37], ae_err *err)
+/* The UUID of the store that claimed dir into owner ("" when none), and the name of its file
+ * into name (when given; "" when the claim does not say): 0, or -1 on error. */
+static int read_claim(const char *dir, char owner[37], char name[256], ae_err *err)
 {
-    char path[4200], buf[128];
+    char path[4200], buf[512];
     owner[0] = 0;
+    if (name) name[0] = 0;
     snprintf(path, sizeof path, "%s/" CLAIM_FILE, dir);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return errno == ENOENT ? 0 : ae_fail(err, "%s: %s", path, strerror(errno));
@@ -138,7 +143,19 @@ static int read_claim(const char *dir, char owner[37], ae_err *err)
         return ae_fail(
             err, "%s: not a claim of an aetui store (remove it if the directory is yours)", path);
     snprintf(owner, 37, "%.36s", buf + pl);
+    const char *nl = strstr(buf, CLAIM_NAME);
+    if (name && nl) {
+        nl += strlen(CLAIM_NAME);
+        snprintf(name, 256, "%.*s", (int)strcspn(nl, "\n"), nl);
+    }
     return 0;
+}
+
+/* The store file's name without its folder. */
+static const char *base_name(const store *st)
+{
+    const char *slash = strrchr(st->path, '/');
+    return slash ? slash + 1 : st->path;
 }
 
 /* Claims dir for st: 1 when it is st's (now or before), 0 when another store's (owner
@@ -149,8 +166,9 @@ static int claim(store *st, const char *dir, char owner[37], ae_err *err)
     snprintf(path, sizeof path, "%s/" CLAIM_FILE, dir);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd >= 0) {
-        char line[128];
-        int n = snprintf(line, sizeof line, CLAIM_PREFIX "%s\n", st->uuid);
+        char line[512];
+        int n = snprintf(line, sizeof line, CLAIM_PREFIX "%s" CLAIM_NAME "%.255s\n", st->uuid,
+                         base_name(st));
         int ok = write(fd, line, (size_t)n) == n;
         if (close(fd) != 0) ok = 0;
         if (!ok) {
@@ -161,8 +179,33 @@ static int claim(store *st, const char *dir, char owner[37], ae_err *err)
         return 1;
     }
     if (errno != EEXIST) return ae_fail(err, "%s: cannot create: %s", path, strerror(errno));
-    if (read_claim(dir, owner, err)) return -1;
+    if (read_claim(dir, owner, NULL, err)) return -1;
     return !strcmp(owner, st->uuid);
+}
+
+int store_dirs_adopt(store *st, ae_err *err)
+{
+    char owner[37], name[256];
+    ae_err ignored;
+    if (read_claim(st->runs_dir, owner, name, &ignored) || !owner[0] || !strcmp(owner, st->uuid))
+        return 0;
+    if (name[0] && strcmp(name, base_name(st))) { /* another file's: is it there? */
+        char other[4400];
+        const char *slash = strrchr(st->path, '/');
+        snprintf(other, sizeof other, "%.*s%s", slash ? (int)(slash - st->path + 1) : 0, st->path,
+                 name);
+        if (access(other, F_OK) == 0) return 0; /* a store next door: never shared */
+    }
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "UPDATE meta SET value = ?1 WHERE key = 'store_uuid'", -1, &s,
+                           NULL) != SQLITE_OK)
+        return store_fail_db(st, err, "taking over the runs directory");
+    store_bind_text(s, 1, owner);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return store_fail_db(st, err, "taking over the runs directory");
+    snprintf(st->uuid, sizeof st->uuid, "%s", owner);
+    return 0;
 }
 
 /* An old store's runs/ belongs to another store: from now on this one uses its own. */

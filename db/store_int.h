@@ -98,6 +98,10 @@ int store_writable(store *st, ae_err *err);
 void store_mine_add(store *st, int64_t id, const char *uuid);
 /* Resolves st->runs_dir from the store's path and meta (store_dirs.c). */
 int store_dirs_init(store *st, ae_err *err);
+/* For a store just created: when its runs directory exists already, claimed by a store that
+ * is gone (its file deleted, or its WAL with everything in it), the new store takes that
+ * identity, so that it goes on in that directory (new ids above the folders there). */
+int store_dirs_adopt(store *st, ae_err *err);
 /* Removes the temporary files (*.tmp-PID-XXXXXX) of dead processes in every run directory,
  * and older *.tmp-XXXXXX ones in the directories of runs that are not running (store_dirs.c).
  * Best effort: nothing is reported. */

@@ -386,8 +386,9 @@ static void close_db(store *st)
 
 /* ---- opening --------------------------------------------------------------------------- */
 
-/* After open_db: tells ours from anything else, then (writable) WAL, migrations, identity. */
-static int setup(store *st, ae_err *err)
+/* After open_db: tells ours from anything else, then (writable) WAL, migrations, identity.
+ * reopening: an empty file is not made a store again (the old one is gone). */
+static int setup(store *st, int reopening, ae_err *err)
 {
     const char *path = st->path;
     ident id;
@@ -406,6 +407,11 @@ static int setup(store *st, ae_err *err)
     }
     if (is_fresh(&id)) {
         if (st->readonly) return ae_fail(err, "%s: empty, not yet an aetui run store", path);
+        if (reopening)
+            return ae_fail(err,
+                           "%s: the store's WAL file was deleted or replaced, and the store's "
+                           "records were all in it: the file is empty now",
+                           path);
     } else if (id.app != STORE_APPLICATION_ID) {
         return ae_fail(err,
                        "%s: a SQLite database but not an aetui run store (application_id "
@@ -447,6 +453,7 @@ static int setup(store *st, ae_err *err)
             return store_fail_db(st, err, "cannot open read-only");
     }
     if (load_meta(st, err) || store_dirs_init(st, err)) return -1;
+    if (is_fresh(&id) && !st->readonly && store_dirs_adopt(st, err)) return -1;
     if (!st->readonly) remember_wal(st);
     return 0;
 }
@@ -476,7 +483,7 @@ int store_open(store **out, const char *path, int flags, ae_err *err)
     side_file(st, "-shm", shm, sizeof shm);
     folder_of(path, dir, sizeof dir);
     int immutable = st->readonly && access(shm, F_OK) != 0 && access(dir, W_OK) != 0;
-    if (open_db(st, st->readonly, immutable, err) || setup(st, err)) goto fail;
+    if (open_db(st, st->readonly, immutable, err) || setup(st, 0, err)) goto fail;
     if (!st->readonly) {
         /* Housekeeping, not the caller's business: when another process holds the write lock
          * past the busy timeout, the next open marks them. */
@@ -499,7 +506,7 @@ static int reopen(store *st, ae_err *err)
     close_db(st);
     st->seen_data_version = 0;
     st->notice[0] = 0;
-    if (open_db(st, 0, 0, err) || setup(st, err)) {
+    if (open_db(st, 0, 0, err) || setup(st, 1, err)) {
         if (err) {
             char m[sizeof err->msg];
             snprintf(m, sizeof m, "%s", err->msg);

@@ -393,7 +393,22 @@ static void test_dirs(void)
     CHECK(store_open(&a, tmp("a.db"), 0, &err) == 0, "reopen: %s", err.msg); /* cleans */
     CHECK(access(old, F_OK) != 0 && access(live, F_OK) == 0 && access(keep, F_OK) == 0,
           "opening cleans the leftovers of runs that are not running, keeps the rest");
+    /* the store file lost (deleted, or its WAL with every record): a new one goes on in the
+     * folder its predecessor left, with that identity, above the folders there */
+    char was[37];
+    snprintf(was, sizeof was, "%s", store_uuid(a));
     store_close(a), store_close(b), store_close(c);
+    unlink(tmp("a.db")), unlink(tmp("a.db-wal")), unlink(tmp("a.db-shm"));
+    CHECK(store_open(&a, tmp("a.db"), STORE_CREATE, &err) == 0, "a anew: %s", err.msg);
+    if (!a) return;
+    CHECK(!strcmp(store_uuid(a), was), "the predecessor's identity: %s, was %s", store_uuid(a),
+          was);
+    int64_t r = begin(a, "lstm", 1e-3, 8);
+    struct stat sb;
+    CHECK(store_run_dir(a, r, d1, sizeof d1, &err) == 0 && stat(d1, &sb) != 0,
+          "run %lld takes a free folder", (long long)r);
+    CHECK(store_run_dir_make(a, r, 1, d1, sizeof d1, &err) == 0, "make: %s", err.msg);
+    store_close(a);
 }
 
 /* Two old stores side by side used the same runs/: the first to write claims it, the second
