@@ -526,9 +526,10 @@ static int reopen(store *st, ae_err *err)
 
 int store_writable(store *st, ae_err *err)
 {
-    if (st->readonly)
-        return ae_fail(err, "%s: opened read-only%s%s", st->path, st->notice[0] ? ": " : "",
-                       st->notice);
+    if (st->readonly) {
+        if (st->notice[0]) return ae_fail(err, "%s; nothing changed", st->notice);
+        return ae_fail(err, "%s: opened read-only; nothing changed", st->path);
+    }
     if (!st->db) return ae_fail(err, "%s: the store is closed after an error", st->path);
     if (sqlite3_get_autocommit(st->db) && wal_stale(st)) return reopen(st, err);
     return 0;

@@ -7,8 +7,9 @@
  * a run's dataset, data hash and params, bad values refused).
  *
  * For tests/test_cli_store.sh (no sqlite3 CLI needed on the machine): `test_store --fill PATH`
- * fills a store, `--check PATH` runs PRAGMA integrity_check, `--bump-version PATH` makes it look
- * like a newer aetui's, `--lock PATH SECS` holds its write lock for a while. */
+ * fills a store, `--v3 PATH` makes one of schema 3, `--check PATH` runs PRAGMA integrity_check,
+ * `--bump-version PATH` makes it look like a newer aetui's, `--lock PATH SECS` holds its write lock
+ * for a while. */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
@@ -858,6 +859,10 @@ static int fill(const char *path)
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--fill")) return fill(argv[2]);
+    if (argc == 3 && !strcmp(argv[1], "--v3")) { /* a store of schema 3 with runs 1, 2, 5 */
+        make_v3(argv[2]);
+        return test_failed != 0;
+    }
     if (argc == 3 && !strcmp(argv[1], "--bump-version")) /* a store from a future aetui */
         return raw_exec(argv[2], "PRAGMA user_version = 99") != SQLITE_OK;
     if (argc == 3 && !strcmp(argv[1], "--check")) { /* PRAGMA integrity_check, "ok" or not */

@@ -109,4 +109,38 @@ if near "$mse" "$last"; then ok; else bad "summary test MSE $mse, last recorded 
 epochs=$(summary "$C" 1 epochs) rows=$("$BIN" export 1 --csv - --db "$C" | tail -n +2 | wc -l)
 [ "$epochs" = "$rows" ] && ok || bad "summary says $epochs epochs, the store holds $rows"
 
+# ---- a store in a folder this user cannot write is read ------------------------------------
+# (root writes anywhere: the commands run as nobody then, when setpriv is there)
+AS=()
+if [ "$(id -u)" = 0 ]; then
+    if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$T"; then
+        AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    else
+        AS=(skip)
+    fi
+fi
+if [ "${AS[0]:-}" != skip ]; then
+    RO=$T/ro
+    mkdir -p "$RO" && chmod 755 "$RO"
+    expect 0 "$BIN" train "${TINY[@]}" --epochs 1 --db "$RO/a.db"
+    "$(dirname "$BIN")/tests/test_store" --v3 "$RO/old.db" >/dev/null
+    chmod -R a+rX "$RO" && chmod 444 "$RO/a.db" "$RO/old.db" && chmod 555 "$RO"
+    cp "$RO/old.db" "$T/old.copy"
+    expect 0 "${AS[@]}" "$BIN" runs --db "$RO/a.db"
+    has out "lstm"
+    expect 0 "${AS[@]}" "$BIN" show 1 --db "$RO/a.db"
+    expect 0 "${AS[@]}" "$BIN" export 1 --csv - --db "$RO/a.db"
+    has out "^1,"
+    expect 2 "${AS[@]}" "$BIN" note 1 hello --db "$RO/a.db"
+    has err "read-only"
+    # an older schema is read through a migrated copy in memory; the file stays as it is
+    expect 0 "${AS[@]}" "$BIN" runs --db "$RO/old.db"
+    has out "^ *5 "
+    has err "schema version 3"
+    cmp -s "$RO/old.db" "$T/old.copy" && ok || bad "reading changed the old store"
+    chmod 755 "$RO"
+else
+    echo "skipped the read-only folder: running as root without setpriv"
+fi
+
 finish
