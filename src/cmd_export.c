@@ -17,11 +17,12 @@
 #include "dataset.h"
 #include "export_pictures.h"
 #include "npy.h"
+#include "run_data.h"
 #include "store_cli.h"
 
 static const char export_help[] =
     "usage: aetui export RUN --csv FILE [--db PATH]\n"
-    "       aetui export RUN --data train|test --out X.npy [--db PATH]\n"
+    "       aetui export RUN --data train|test --out X.npy [--force] [--db PATH]\n"
     "       aetui export RUN --recon FILE.png | --latent-plot FILE.png [--method pca|tsne] |\n"
     "                        --loss-plot FILE.png [--db PATH]\n"
     "       aetui export RUN --recon | --latent-plot | --loss-plot --sixel  (sixel to stdout)\n"
@@ -30,7 +31,9 @@ static const char export_help[] =
     "\n"
     "  --csv FILE  the per-epoch metrics as CSV with a header row (FILE '-': standard output)\n"
     "  --data S    with --out X.npy: the run's train or test split as the run saw it (images\n"
-    "              uint8 N x H x W x C, sequences float32 N x T x F), for encode/reconstruct\n"
+    "              uint8 N x H x W x C, sequences float32 N x T x F), for encode/reconstruct;\n"
+    "              refused when the training data changed since the run (its SHA-256)\n"
+    "  --force     with --data: export the data as it is now, changed or not\n"
     "  --recon F   the run's test images and their reconstructions (from its checkpoint),\n"
     "              or its first test sequence feature by feature, as a PNG\n"
     "  --latent-plot F  the test set's latent vectors as a scatter plot by class (PNG);\n"
@@ -72,7 +75,7 @@ static int export_csv(store *st, int64_t run, FILE *f, ae_err *err)
 
 /* --data train|test --out X.npy: the run's dataset split, loaded as the trainer loaded it
  * (same dataset, directory and sample counts from the run's parameters; issue 7). */
-static int export_split = -1;
+static int export_split = -1, export_force;
 
 static const store_param *param_find(const store_param *p, int n, const char *name)
 {
@@ -92,6 +95,19 @@ static int export_data(store *st, int64_t run, FILE *f, ae_err *err)
         free(p);
         return ae_fail(err, "run %lld: its parameters do not say which data it saw",
                        (long long)run);
+    }
+    run_data check; /* the data as the run saw it, or nothing (unless --force) */
+    if (!export_force && run_data_check(st, run, &check, err)) {
+        free(p);
+        return -1;
+    }
+    if (!export_force && check.state == RUN_DATA_CHANGED) {
+        free(p);
+        return ae_fail(err,
+                       "run %lld: the training data changed since the run (SHA-256 now %.12s..., "
+                       "then %.12s...): the split would not be what the run saw; --force "
+                       "exports it as it is now",
+                       (long long)run, check.now, check.recorded);
     }
     dataset ds = {0};
     ds_options o = {.data_dir = dir && dir->is_text && dir->text[0] ? dir->text : NULL,
@@ -157,17 +173,13 @@ int cmd_export(int argc, char **argv)
     for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) sixel |= !strcmp(argv[i], "--sixel");
     int pic_arg = sixel ? no_argument : required_argument;
     enum { NMODES = sizeof modes / sizeof modes[0] };
-    const struct option opts[] = {{"csv", required_argument, 0, 0},
-                                  {"out", required_argument, 0, 0},
-                                  {"recon", pic_arg, 0, 0},
-                                  {"latent-plot", pic_arg, 0, 0},
-                                  {"loss-plot", pic_arg, 0, 0},
-                                  {"method", required_argument, 0, 'm'},
-                                  {"sixel", no_argument, 0, 'x'},
-                                  {"data", required_argument, 0, 'D'},
-                                  {"db", required_argument, 0, 'd'},
-                                  {"help", no_argument, 0, 'h'},
-                                  {0, 0, 0, 0}};
+    const struct option opts[] = {
+        {"csv", required_argument, 0, 0}, {"out", required_argument, 0, 0},
+        {"recon", pic_arg, 0, 0},         {"latent-plot", pic_arg, 0, 0},
+        {"loss-plot", pic_arg, 0, 0},     {"method", required_argument, 0, 'm'},
+        {"sixel", no_argument, 0, 'x'},   {"data", required_argument, 0, 'D'},
+        {"force", no_argument, 0, 'f'},   {"db", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},    {0, 0, 0, 0}};
     const char *db = NULL;
     int c, li;
     optind = 0;
@@ -197,6 +209,9 @@ int cmd_export(int argc, char **argv)
         case 'x':
             pic_opts.sixel = 1;
             break;
+        case 'f':
+            export_force = 1;
+            break;
         case 'D':
             if (strcmp(optarg, "train") && strcmp(optarg, "test"))
                 return cli_usage("export", "--data: expected train or test, got '%s'", optarg);
@@ -216,6 +231,8 @@ int cmd_export(int argc, char **argv)
     for (int i = 0; i < NMODES; i++) nwanted += modes[i].file != NULL;
     if ((export_split >= 0) != (modes[1].file != NULL))
         return cli_usage("export", "--data and --out go together (--data train|test --out X.npy)");
+    if (export_force && export_split < 0)
+        return cli_usage("export", "--force goes with --data (export changed data as it is now)");
     if (!nwanted) return cli_usage("export", "what to export? --csv FILE (see --help)");
     int64_t id;
     if (scli_run_id("export", argv[optind], &id)) return CLI_USAGE;

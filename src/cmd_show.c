@@ -13,12 +13,14 @@
 #include "cli.h"
 #include "commands.h"
 #include "paths.h"
+#include "run_data.h"
 #include "store_cli.h"
 
 static const char show_help[] =
     "usage: aetui show RUN [--json] [--db PATH]\n"
     "\n"
-    "Shows one run: hyperparameters, environment, summary, the per-epoch table, tags, notes.\n"
+    "Shows one run: hyperparameters, environment (with whether its training data is still\n"
+    "the same: it is read again and hashed), summary, the per-epoch table, tags, notes.\n"
     "\n"
     "  --json      one JSON object, for scripts\n"
     "  --db PATH   the run store (default: $AETUI_DB, else ~/.local/share/aetui/aetui.db)\n";
@@ -32,6 +34,7 @@ typedef struct show_data {
     int nepochs;
     char (*tags)[STORE_TAG_MAX + 1];
     int ntags;
+    run_data data; /* the training data now against the run's hash */
 } show_data;
 
 static void show_line(const char *label, const char *value)
@@ -50,6 +53,8 @@ static void print_text(const show_data *d, const char *run_dir, const char *stor
     scli_visible(r->dataset, 0, b, sizeof b);
     scli_visible(r->status, 0, c, sizeof c);
     printf("run %lld: %s on %s, %s\n", (long long)r->id, a, b, c);
+    if (d->data.state == RUN_DATA_CHANGED)
+        printf("  warning        the training data changed since this run (see \"data now\")\n");
     if (r->name[0]) show_line("name", r->name);
     if (r->message[0]) show_line("message", r->message);
     if (r->parent) {
@@ -74,6 +79,12 @@ static void print_text(const show_data *d, const char *run_dir, const char *stor
     snprintf(a, sizeof a, "%llu", (unsigned long long)r->seed);
     show_line("seed", a);
     show_line("data sha256", r->data_sha256[0] ? r->data_sha256 : "-");
+    if (d->data.state == RUN_DATA_SAME)
+        show_line("data now", "the same");
+    else if (d->data.state == RUN_DATA_CHANGED)
+        snprintf(a, sizeof a, "CHANGED: sha256 %s", d->data.now), show_line("data now", a);
+    else if (d->data.state == RUN_DATA_UNAVAILABLE)
+        snprintf(a, sizeof a, "not checked: %s", d->data.why), show_line("data now", a);
     show_line("files", run_dir);
     if (r->checkpoint[0]) show_line("checkpoint", r->checkpoint);
 
@@ -182,6 +193,11 @@ static void print_json(const show_data *d, const char *run_dir, const char *stor
     json_field_str("blas_core", r->blas_core, 1);
     printf(", \"threads\": %d, \"seed\": %llu", r->threads, (unsigned long long)r->seed);
     json_field_str("data_sha256", r->data_sha256, 1);
+    printf(", \"data_check\": {");
+    json_field_str("state", run_data_state_name(d->data.state), 0);
+    json_field_str("sha256_now", d->data.now, 1);
+    json_field_str("message", d->data.why, 1);
+    printf("}");
     json_field_str("checkpoint", r->checkpoint, 1);
     json_field_str("files", run_dir, 1);
     printf("},\n \"params\": {");
@@ -273,7 +289,7 @@ int cmd_show(int argc, char **argv)
     if (store_run_get(st, id, &d.run, &err) || store_summary_get(st, id, &d.sum, &err) ||
         store_params_get(st, id, &d.params, &d.nparams, &err) ||
         store_epochs_get(st, id, &d.epochs, &d.nepochs, &err) ||
-        store_tags_get(st, id, &d.tags, &d.ntags, &err)) {
+        store_tags_get(st, id, &d.tags, &d.ntags, &err) || run_data_check(st, id, &d.data, &err)) {
         rc = cli_usage("show", "%s", err.msg);
     } else {
         char dir[4096];

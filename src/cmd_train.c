@@ -45,7 +45,7 @@ static void usage(FILE *f)
                "                   [--seed N] [--threads N] [--clip X] [--augment A]\n"
                "                   [--schedule S] [--json] [--db PATH] [--no-record]\n"
                "                   [--no-baseline]\n"
-               "       aetui train --resume RUN [--epochs N] [--json] [--db PATH]\n"
+               "       aetui train --resume RUN [--epochs N] [--json] [--db PATH] [--force]\n"
                "       aetui train --from RUN [options]\n\n"
                "Trains an autoencoder and evaluates it on the test split after every epoch.\n\n"
                "  --model M      ");
@@ -79,6 +79,7 @@ static void usage(FILE *f)
                "                 PCA with k = latent on the same samples; cached in the store)\n"
                "  --resume RUN   continue RUN where it stopped, with its settings: the same run\n"
                "                 goes on in the store; --epochs N sets the total\n"
+               "  --force        with --resume: go on although the training data changed\n"
                "  --from RUN     a new run, child of RUN, starting from RUN's last weights,\n"
                "                 with RUN's settings as defaults\n");
 }
@@ -173,18 +174,29 @@ static const char *find_model(int argc, char **argv)
 
 int cmd_train(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},    {"dataset", required_argument, 0, 'd'},
-        {"data-dir", required_argument, 0, 'D'}, {"latent", required_argument, 0, 'l'},
-        {"epochs", required_argument, 0, 'e'},   {"batch", required_argument, 0, 'b'},
-        {"lr", required_argument, 0, 'r'},       {"train", required_argument, 0, 'n'},
-        {"test", required_argument, 0, 't'},     {"seed", required_argument, 0, 's'},
-        {"threads", required_argument, 0, 'j'},  {"clip", required_argument, 0, 'c'},
-        {"json", no_argument, 0, 'J'},           {"help", no_argument, 0, 'h'},
-        {"augment", required_argument, 0, 'A'},  {"schedule", required_argument, 0, 'S'},
-        {"db", required_argument, 0, 'B'},       {"no-record", no_argument, 0, 'N'},
-        {"no-baseline", no_argument, 0, 1000},   {"resume", required_argument, 0, 'R'},
-        {"from", required_argument, 0, 'F'},     {0, 0, 0, 0}};
+    static const struct option opts[] = {{"model", required_argument, 0, 'm'},
+                                         {"dataset", required_argument, 0, 'd'},
+                                         {"data-dir", required_argument, 0, 'D'},
+                                         {"latent", required_argument, 0, 'l'},
+                                         {"epochs", required_argument, 0, 'e'},
+                                         {"batch", required_argument, 0, 'b'},
+                                         {"lr", required_argument, 0, 'r'},
+                                         {"train", required_argument, 0, 'n'},
+                                         {"test", required_argument, 0, 't'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"threads", required_argument, 0, 'j'},
+                                         {"clip", required_argument, 0, 'c'},
+                                         {"json", no_argument, 0, 'J'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"augment", required_argument, 0, 'A'},
+                                         {"schedule", required_argument, 0, 'S'},
+                                         {"db", required_argument, 0, 'B'},
+                                         {"no-record", no_argument, 0, 'N'},
+                                         {"no-baseline", no_argument, 0, 1000},
+                                         {"resume", required_argument, 0, 'R'},
+                                         {"from", required_argument, 0, 'F'},
+                                         {"force", no_argument, 0, 1001},
+                                         {0, 0, 0, 0}};
     const char *C = "train";
     train_config cfg;
     ae_err err;
@@ -251,6 +263,10 @@ int cmd_train(int argc, char **argv)
             break;
         case 1000:
             with_baseline = 0;
+            break;
+        case 1001: /* read by train_ckpt_args */
+            if (!cfg.resume_state[0])
+                return cli_usage(C, "--force goes with --resume (resume on changed data)");
             break;
         case 'A':
             if (strcmp(optarg, "flip") && strcmp(optarg, "none") && strcmp(optarg, "shift") &&

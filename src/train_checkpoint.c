@@ -300,7 +300,8 @@ int train_ckpt_args(const char *C, int argc, char **argv, train_config *cfg, int
     const char *which = has_resume ? "--resume" : "--from", *arg = has_resume ? resume : from;
     if (!arg) return cli_usage(C, "%s needs a run id", which);
     if (has_resume) { /* the run's own settings: only these may be given */
-        static const char *const ok[] = {"--resume", "--epochs", "--json", "--db", "--no-record"};
+        static const char *const ok[] = {"--resume", "--epochs",    "--json",
+                                         "--db",     "--no-record", "--force"};
         for (int i = 1; i < argc; i++) {
             if (strncmp(argv[i], "--", 2)) continue;
             int known = 0;
@@ -311,10 +312,10 @@ int train_ckpt_args(const char *C, int argc, char **argv, train_config *cfg, int
             if (!known && strcmp(argv[i], "--help"))
                 return cli_usage(C,
                                  "%s: --resume continues a run with its own settings; only "
-                                 "--epochs, --json, --db and --no-record may be given",
+                                 "--epochs, --json, --db, --no-record and --force may be given",
                                  argv[i]);
             if (known && !strchr(argv[i], '=') && strcmp(argv[i], "--json") &&
-                strcmp(argv[i], "--no-record"))
+                strcmp(argv[i], "--no-record") && strcmp(argv[i], "--force"))
                 i++; /* skip the option's value */
         }
     }
@@ -340,8 +341,11 @@ int train_ckpt_args(const char *C, int argc, char **argv, train_config *cfg, int
     char ident_store[37], ident_run[37] = "";
     snprintf(ident_store, sizeof ident_store, "%s", store_uuid(st));
     static store_run r; /* large (notes): the CLI's main thread */
-    if (has_resume && store_run_get(st, run, &r, &err) == 0)
+    char data_sha[65] = "";
+    if (has_resume && store_run_get(st, run, &r, &err) == 0) {
         snprintf(ident_run, sizeof ident_run, "%s", r.uuid);
+        snprintf(data_sha, sizeof data_sha, "%s", r.data_sha256);
+    }
     store_close(st);
     if (train_ckpt_config(weights, cfg, &err)) return cli_usage(C, "%s: %s", which, err.msg);
     const char *model = arg_value(argc, argv, "--model", NULL);
@@ -353,9 +357,14 @@ int train_ckpt_args(const char *C, int argc, char **argv, train_config *cfg, int
     if (strlen(src) >= sizeof cfg->resume_state)
         return cli_usage(C, "%s: path too long: %s", which, src);
     memcpy(dst, src, strlen(src) + 1);
-    if (has_resume) { /* the trainer checks the state it loads is this run's */
+    if (has_resume) { /* the trainer checks the state and the data are this run's */
         memcpy(cfg->ident_store, ident_store, sizeof ident_store);
         memcpy(cfg->ident_run, ident_run, sizeof ident_run);
+        memcpy(cfg->data_sha256, data_sha, sizeof data_sha);
+        int force = 0;
+        for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+            force |= !strcmp(argv[i], "--force");
+        cfg->force_data = force;
     }
     *parent = run;
     return CLI_OK;

@@ -255,6 +255,14 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     if (train_config_resolve(&cfg, err) || train_config_check(&cfg, err)) goto out;
     ds_options o = {.data_dir = cfg.data_dir[0] ? cfg.data_dir : NULL, .n = cfg.train_n};
     if (ds_load(cfg.dataset, DS_TRAIN, &o, &tr, err)) goto out;
+    if (cfg.data_sha256[0] && strcmp(cfg.data_sha256, tr.sha256) && !cfg.force_data) {
+        ae_fail(err,
+                "the training data changed since the run was trained (SHA-256 of its %d samples "
+                "now %.12s..., then %.12s...): resuming would go on with other data; --force "
+                "resumes anyway",
+                tr.n, tr.sha256, cfg.data_sha256);
+        goto out;
+    }
     o.n = cfg.test_n;
     if (ds_load(cfg.dataset, DS_TEST, &o, &te, err) || ds_same_shape(&tr, &te, err)) goto out;
 

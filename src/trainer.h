@@ -33,6 +33,10 @@ typedef struct train_config {
     char resume_state[1024];
     /* The store and run (UUIDs) the resume state must belong to; "" checks nothing. */
     char ident_store[37], ident_run[37];
+    /* The SHA-256 the training samples must have (a resumed run's), "" none; force_data: go
+     * on when they differ (--force). */
+    char data_sha256[65];
+    int force_data;
 } train_config;
 
 /* The seed's defaults for a model preset (dataset left "" for the CLI to resolve). */

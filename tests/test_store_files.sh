@@ -109,6 +109,53 @@ if near "$mse" "$last"; then ok; else bad "summary test MSE $mse, last recorded 
 epochs=$(summary "$C" 1 epochs) rows=$("$BIN" export 1 --csv - --db "$C" | tail -n +2 | wc -l)
 [ "$epochs" = "$rows" ] && ok || bad "summary says $epochs epochs, the store holds $rows"
 
+# ---- the data a run saw: checked by show, --resume and export --data ---------------------
+# a tiny MNIST (plain IDX files) that can be changed
+M=$T/mnist
+mkdir -p "$M"
+be32() { printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+idx() { # FILE TYPE N [ROWS COLS]: an IDX file of N uint8 items (images of ROWS x COLS)
+    local items=$3
+    {
+        be32 $((0x800 + $2))
+        be32 "$3"
+        if [ $# = 5 ]; then be32 "$4"; be32 "$5"; items=$(($3 * $4 * $5)); fi
+        LC_ALL=C awk -v n="$items" -v labels=$(($# == 3)) 'BEGIN { for (i = 0; i < n; i++)
+            printf "%c", labels ? 1 + i % 9 : 1 + (i * 37 + int(i / 61)) % 250 }'
+    } >"$1"
+}
+idx "$M/train-images-idx3-ubyte" 3 40 28 28
+idx "$M/train-labels-idx1-ubyte" 1 40
+idx "$M/t10k-images-idx3-ubyte" 3 10 28 28
+idx "$M/t10k-labels-idx1-ubyte" 1 10
+MD=$T/s/m.db
+expect 0 "$BIN" train --model cnn --dataset mnist --data-dir "$M" --train 32 --test 8 --latent 4 \
+    --epochs 1 --threads 1 --no-baseline --db "$MD"
+expect 0 "$BIN" show 1 --db "$MD"
+has out "data now *the same"
+hasnt out "warning"
+printf 'Z' | dd of="$M/train-images-idx3-ubyte" bs=1 seek=500 conv=notrunc 2>/dev/null
+expect 0 "$BIN" show 1 --db "$MD"
+has out "warning *the training data changed"
+has out "data now *CHANGED"
+expect 0 "$BIN" show 1 --json --db "$MD"
+has out '"data_check": {"state": "changed"'
+expect 2 "$BIN" train --resume 1 --epochs 2 --db "$MD"
+has err "training data changed.*--force"
+expect 2 "$BIN" export 1 --data test --out "$T/m.npy" --db "$MD"
+has err "training data changed.*--force"
+[ ! -e "$T/m.npy" ] && ok || bad "export --data wrote changed data"
+expect 0 "$BIN" export 1 --data test --out "$T/m.npy" --force --db "$MD"
+expect 0 "$BIN" train --resume 1 --epochs 2 --force --json --db "$MD"
+has out '"epoch":2,'
+expect 2 "$BIN" train "${TINY[@]}" --force --db "$MD"
+has err "goes with --resume"
+expect 2 "$BIN" export 1 --csv - --force --db "$MD"
+has err "goes with --data"
+rm -rf "$M"
+expect 0 "$BIN" show 1 --db "$MD"
+has out "data now *not checked:"
+
 # ---- a store in a folder this user cannot write is read ------------------------------------
 # (root writes anywhere: the commands run as nobody then, when setpriv is there)
 AS=()
