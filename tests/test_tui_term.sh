@@ -26,6 +26,11 @@ long_run() {
 # ---- resize mid-training, too small a window, back
 start 120 36
 long_run 1
+# a message beside a long training status: the message is read whole, the status gives way
+tmux -L "$SOCK" resize-window -t s -x 80 -y 24
+sleep 0.4
+keys N
+expect "the next run has no parent *$" 3 "a message whole beside the training status at 80 columns"
 tmux -L "$SOCK" resize-window -t s -x 90 -y 30
 sleep 0.6
 lines=$(cap | wc -l)

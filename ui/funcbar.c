@@ -1,5 +1,6 @@
 /* funcbar.c: the status bar (see funcbar.h). The hints are laid out right to left so that the
- * mode and progress on the left are never cut for them. */
+ * mode and progress on the left are never cut for them; a message, though, is what the user
+ * must read: it takes the room it needs and the status gives way (down to a third). */
 #include "funcbar.h"
 
 #include <stdio.h>
@@ -21,17 +22,19 @@ void funcbar_draw(const crt *c, int y, int w, const char *mode, const char *stat
     }
     char s[512];
     snprintf(s, sizeof s, " %s", status ? status : "");
-    int left = crt_put(y, x, w - x, s, st, 0);
-    x += left;
-    /* the right side: message, or hints */
-    char right[512] = "";
-    if (msg && *msg) {
-        snprintf(right, sizeof right, "%s ", msg);
-        int rw = crt_width(right);
-        if (rw > w - x - 1) rw = w - x - 1;
+    if (msg && *msg) { /* a message comes first: the status gives way, cut on the left side */
+        char right[512];
+        snprintf(right, sizeof right, " %s ", msg);
+        int rw = crt_width(right), room = w - x;
+        int keep = crt_width(s) < room / 3 ? crt_width(s) : room / 3; /* status keeps a third */
+        if (rw > room - keep) rw = room - keep;
+        if (rw < 0) rw = 0;
+        crt_put(y, x, room - rw, s, st, 0);
         if (rw > 0) crt_put(y, w - rw, rw, right, key, 0);
         return;
     }
+    int left = crt_put(y, x, w - x, s, st, 0);
+    x += left;
     /* collect hints that fit */
     const tui_key *shown[24];
     int ns = 0, need = 7; /* " ?:help" */
