@@ -42,7 +42,7 @@ while IFS= read -r l; do [ "${#l}" -gt 90 ] && wide=1; done < <(cap)
 [ "$wide" = 0 ] && ok || bad "lines wider than 90 after resize"
 expect "epoch +[0-9]+/200" 3 "progress after resize"
 tmux -L "$SOCK" resize-window -t s -x 70 -y 20
-expect "at least 80x24; this one is 70x20" 3 "too-small message"
+expect "at least 80x23; this one is 70x20" 3 "too-small message"
 tmux -L "$SOCK" resize-window -t s -x 120 -y 36
 expect "Form \(Enter edits" 3 "screens back after growing"
 expect "TRAINING" 3 "still training after the resizes"

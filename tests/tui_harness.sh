@@ -42,5 +42,5 @@ start() {
     rm -f "$T/exit" "$T/stty" "$T/pid"
     tmux -L "$SOCK" new-session -d -s s -x "$w" -y "$h" \
         "env $* sh -c 'echo \$\$ > $T/pid; exec $BIN ${APP_ARGS:-} --db $DB'; echo \$? > $T/exit; stty -a > $T/stty 2>&1; sleep 600"
-    wait_for "1 Home|80x24" 20 || { bad "the interface did not start"; cap; }
+    wait_for "1 Home|at least 80x" 20 || { bad "the interface did not start"; cap; }
 }

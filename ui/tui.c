@@ -545,10 +545,10 @@ static void draw_frame(tui *t)
     erase();
     getmaxyx(stdscr, t->rows, t->cols);
     gfx_begin(&t->gfx, t->rows, t->app->now(t->app->ctx), t->frame_urgent);
-    if (t->rows < 24 || t->cols < 80) {
+    if (t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS) {
         char a[128], b[128];
-        snprintf(a, sizeof a, "aetui needs a window of at least 80x24; this one is %dx%d.", t->cols,
-                 t->rows);
+        snprintf(a, sizeof a, "aetui needs a window of at least %dx%d; this one is %dx%d.",
+                 TUI_MIN_COLS, TUI_MIN_ROWS, t->cols, t->rows);
         snprintf(b, sizeof b, "Enlarge the window (q quits).");
         int y = t->rows / 2 - 1;
         crt_put(y < 0 ? 0 : y, 0, t->cols, a, crt_attr(&t->crt, CRT_WARN), 0);
@@ -690,7 +690,8 @@ static void handle_key(tui *t, int key)
     }
     if (key == KEY_RESIZE) return;
     const tui_screen *s = screens[t->screen];
-    if (t->rows < 24 || t->cols < 80) { /* only quitting works on a tiny window */
+    if (t->rows < TUI_MIN_ROWS ||
+        t->cols < TUI_MIN_COLS) { /* only quitting works on a tiny window */
         if (key == 'q' || key == 3) request_quit(t);
         return;
     }
@@ -985,7 +986,8 @@ int tui_run(const tui_app *app, ae_err *err)
             ae_err ge;
             if (gfx_after_update(&t->gfx, &ge)) tui_message(t, "%s", ge.msg);
             const tui_screen *s = screens[t->screen];
-            if (s->after_update && t->rows >= 24 && t->cols >= 80) s->after_update(t);
+            if (s->after_update && t->rows >= TUI_MIN_ROWS && t->cols >= TUI_MIN_COLS)
+                s->after_update(t);
             double t1 = app->now(app->ctx);
             if (app->trace) {
                 char cn[64];

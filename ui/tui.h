@@ -226,6 +226,10 @@ typedef struct tui_screen {
     int (*editing)(tui *t);       /* 1 while the screen takes every key (a text field) */
 } tui_screen;
 
+/* The smallest window the screens are laid out for: 80x24, less the row tmux's status line
+ * takes (an 80x24 terminal running tmux gives its pane 80x23; over SSH that is common). */
+enum { TUI_MIN_COLS = 80, TUI_MIN_ROWS = 23 };
+
 enum { TUI_NSCREENS = 7 };
 extern const tui_screen screen_home, screen_train, screen_runs, screen_compare, screen_latent,
     screen_recon, screen_model;
