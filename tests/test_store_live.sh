@@ -116,7 +116,7 @@ if [ $drc = 2 ] && ! "$BIN" show 1 --db "$DB" >/dev/null 2>&1; then # never star
 else
     "$BIN" show 1 --json --db "$DB" >"$T/d.json" 2>"$T/d.show.err" && ok || bad "show diverged run: $(cat "$T/d.show.err")"
     grep -q '"status": "diverged"' "$T/d.json" && ok || bad "--lr 1e6 did not end 'diverged': $(head -c 200 "$T/d.json")"
-    grep -q '"message": ""' "$T/d.json" && bad "a diverged run without a message" || ok
+    grep -q '"status": "diverged", "message": ""' "$T/d.json" && bad "a diverged run without a message" || ok
     # numbers, not the message: NaN would print as nan/inf or (bound as NULL) as null
     grep -qiE '": -?(nan|inf)' "$T/d.json" && bad "NaN/Inf printed: $(grep -oiE '.{30}": -?(nan|inf)' "$T/d.json" | head -2)" || ok
     grep '^  {"epoch": ' "$T/d.json" | grep -q 'null' && bad "an epoch with a missing metric: $(grep '^  {"epoch": ' "$T/d.json" | grep null | head -1)" || ok
