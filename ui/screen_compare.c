@@ -25,6 +25,7 @@
 
 #include "dataset.h"
 #include "text.h"
+#include "fit.h"
 #include "tui.h"
 
 enum { K_SWEEP = 1, K_GROUP, K_CANCEL, K_UP, K_DOWN };
@@ -595,12 +596,9 @@ static int findings(tui *t, char f[][320], int cap, int pca_shown)
 /* Lines the findings take when wrapped to w columns. */
 static int wrapped_lines(char f[][320], int nf, int w)
 {
+    static char lines[16][FIT_LINE];
     int n = 0;
-    for (int i = 0; i < nf; i++)
-        for (const char *s = f[i], *next; *s; s = next) {
-            tui_wrap(s, w, &next);
-            n++;
-        }
+    for (int i = 0; i < nf; i++) n += fit_wrap(f[i], w, 1, lines, 16);
     return n;
 }
 
@@ -616,17 +614,17 @@ static void draw_findings(tui *t, char f[][320], int nf, int y, int x, int h, in
         snprintf(title, sizeof title, "Findings");
     crt_put(y, x, w, title, crt_attr(&t->crt, CRT_TITLE), 0);
     int r = y + 1, skip = t->cmp.scroll;
-    for (int i = 0; i < nf && r < y + h; i++)
-        for (const char *s = f[i], *next; *s && r < y + h; s = next) {
-            int n = tui_wrap(s, w, &next);
+    static char lines[16][FIT_LINE];
+    for (int i = 0; i < nf && r < y + h; i++) {
+        int n = fit_wrap(f[i], w, t->crt.utf8, lines, 16);
+        for (int k = 0; k < n && r < y + h; k++) {
             if (skip > 0) {
                 skip--;
                 continue;
             }
-            char buf[320];
-            snprintf(buf, sizeof buf, "%.*s", n, s);
-            crt_put(r++, x, w, buf, 0, 0);
+            crt_put(r++, x, w, lines[k], 0, 0);
         }
+    }
 }
 
 /* ---- the screen ------------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include "dataset.h"
 #include "model.h"
+#include "fit.h"
 #include "tui.h"
 
 enum { F_MODEL, F_DATASET, F_LATENT, F_EPOCHS, F_BATCH, F_LR, F_TRAIN, F_TEST, F_SEED, NFIELDS };
@@ -252,11 +253,10 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
     char q[160]; /* the queue, high up so that it shows at 80x24 too, wrapped: nothing cut */
     if (tui_queue_text(t, q, sizeof q, 0)) {
         snprintf(line, sizeof line, "%s; C cancels", q);
-        for (const char *s = line, *next; *s && r < y + h; s = next) {
-            char part[256];
-            snprintf(part, sizeof part, "%.*s", tui_wrap(s, w, &next), s);
-            crt_put(r++, x, w, part, crt_attr(&t->crt, CRT_WARN), 0);
-        }
+        static char part[4][FIT_LINE];
+        int n = fit_wrap(line, w, t->crt.utf8, part, 4);
+        for (int k = 0; k < n && r < y + h; k++)
+            crt_put(r++, x, w, part[k], crt_attr(&t->crt, CRT_WARN), 0);
     }
     if (l->parent) {
         snprintf(line, sizeof line, "parent #%lld%s", (long long)l->parent,

@@ -77,27 +77,6 @@ void tui_ask_yn(tui *t, const char *question, tui_yes_cb yes, tui_yes_cb no)
     t->no_cb = no;
 }
 
-int tui_wrap(const char *s, int w, const char **next)
-{
-    const char *p = s, *space = NULL;
-    int cols = 0;
-    if (w < 1) {
-        *next = s + strlen(s);
-        return 0;
-    }
-    while (*p && cols < w) {
-        if (*p == ' ') space = p;
-        p++;
-        while ((*p & 0xc0) == 0x80) p++; /* one column per character */
-        cols++;
-    }
-    const char *cut = !*p || *p == ' ' ? p : space && space > s ? space : p;
-    const char *n = cut;
-    while (*n == ' ') n++;
-    *next = n;
-    return (int)(cut - s);
-}
-
 void tui_prompt_open(tui *t, const char *prompt, const char *initial, tui_text_cb cb)
 {
     t->prompting = 1;
@@ -523,20 +502,11 @@ void tui_box(tui *t, int y, int x, int h, int w, const char *title)
 static void draw_question(tui *t)
 {
     int w = t->cols - 8 < 72 ? t->cols - 8 : 72, tw = w - 4;
-    const char *lines[12], *s = t->question, *next;
-    int lens[12], n = 0;
-    while (*s && n < 12) {
-        lens[n] = tui_wrap(s, tw, &next);
-        lines[n++] = s;
-        s = next;
-    }
+    static char lines[12][FIT_LINE];
+    int n = fit_wrap(t->question, tw, t->crt.utf8, lines, 12);
     int h = n + 4, y = (t->rows - h) / 2, x = (t->cols - w) / 2;
     tui_box(t, y, x, h, w, " Question ");
-    for (int i = 0; i < n; i++) {
-        char buf[sizeof t->question];
-        snprintf(buf, sizeof buf, "%.*s", lens[i], lines[i]);
-        crt_put(y + 1 + i, x + 2, tw, buf, 0, 0);
-    }
+    for (int i = 0; i < n; i++) crt_put(y + 1 + i, x + 2, tw, lines[i], 0, 0);
     crt_put(y + h - 2, x + 2, tw, "y: yes    any other key: no", crt_attr(&t->crt, CRT_DIM), 0);
 }
 

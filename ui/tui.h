@@ -393,9 +393,6 @@ void tui_cancel_queue(tui *t);
 /* A line about the queue for the screens, "3 queued (latent 16, 32, 64), about 2m05s" (with
  * latents) or "3 queued, about 2m05s"; returns the number queued (0: nothing, out empty). */
 int tui_queue_text(tui *t, char *out, size_t len, int latents);
-/* How many bytes of s fill a line of at most w columns, cut after a word when it can be;
- * *next is where the next line starts (spaces skipped). */
-int tui_wrap(const char *s, int w, const char **next);
 /* Clears a rectangle. */
 void tui_clear(int y, int x, int h, int w);
 /* A cleared box with a frame (line drawing in a UTF-8 terminal, + - | otherwise) and a title
