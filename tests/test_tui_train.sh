@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_tui_train.sh: the Train screen as a user meets it (issue 10), driven through tmux on a
 # private server and a temporary store: `aetui --screen 2` opens on it and --help lists the
-# option. Skips (77) without tmux.
+# option; a start that fails (data not found, Train larger than the data) says why beside the
+# form, and the status bar never names an older run as the failed one. Skips (77) without tmux.
 set -u
 BIN=${AETUI_BIN:?AETUI_BIN not set}
 command -v tmux >/dev/null || { echo "SKIP: tmux is not installed"; exit 77; }
@@ -21,6 +22,47 @@ if "$BIN" --help | grep -q -- '--screen N'; then ok; else bad "aetui --help does
 APP_ARGS="--screen 2" start 80 24
 expect "Form \(Enter edits" 5 "aetui --screen 2 opens on the Train screen"
 if cap | grep -q "unknown command"; then bad "--screen refused"; else ok; fi
+
+# a small Fashion-MNIST in IDX files: 100 training and 20 test images of 28x28
+mkidx() { # DIR NTRAIN NTEST
+    mkdir -p "$1" && /usr/bin/python3 - "$@" <<'PY'
+import gzip, struct, sys
+d, ntr, nte = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for pre, n in (("train", ntr), ("t10k", nte)):
+    with open(f"{d}/{pre}-images-idx3-ubyte", "wb") as f:
+        f.write(struct.pack(">IIII", 0x803, n, 28, 28) + bytes((i * 7 + j) % 256 for i in range(n) for j in range(784)))
+    with open(f"{d}/{pre}-labels-idx1-ubyte", "wb") as f:
+        f.write(struct.pack(">II", 0x801, n) + bytes(i % 10 for i in range(n)))
+PY
+}
+# the screen above the status bar (where the eye is: beside the form)
+body() { cap | head -n -1; }
+mkidx "$T/small" 100 20 || bad "making the small dataset"
+mkdir -p "$T/empty"
+
+# ---- a dataset that is not found: the reason beside the form, still there after 5 s
+APP_ARGS="--screen 2 --data-dir $T/empty" start 80 24
+keys Enter cnn Enter j Enter cifar10 Enter
+expect "Dataset +cifar10" 3 "cifar10 typed"
+keys s
+expect "Could not start" 10 "a failed start says so on the Train screen"
+sleep 5
+if body | grep -q "Could not start" && body | grep -q "cifar10: not found"; then ok; else
+    bad "the reason (cifar10 not found) is not beside the form 5 s later"; body | sed 's/^/  | /'; fi
+if cap | tail -1 | grep -q "last run #"; then bad "the status bar names a run: $(cap | tail -1)"; else ok; fi
+
+# ---- a finished run, then Train larger than the data: the reason, and no older run named
+APP_ARGS="--screen 2 --data-dir $T/small" start 80 24
+keys Enter lstm Enter j j j Enter 1 Enter j j j Enter 64 Enter j Enter 16 Enter s
+expect "Run #1 finished" 30 "a tiny lstm run"
+keys k k k k k k k Enter cnn Enter j Enter fashion-mnist Enter j j j j j Enter 8000 Enter
+expect "Train +8000" 3 "train typed"
+keys s
+expect "Could not start" 10 "Train larger than the data: the failure shown"
+if body | grep -q "8000 training" && body | grep -q "holds 100"; then ok; else
+    bad "the reason (8000 asked, 100 there) is not beside the form"; body | sed 's/^/  | /'; fi
+if cap | tail -1 | grep -q "last run #1 failed"; then bad "the status bar names run 1 as failed: $(cap | tail -1)"; else ok; fi
+if "$BIN" show --json 1 --db "$DB" | grep -q '"status": "finished"'; then ok; else bad "run 1 is not finished in the store"; fi
 
 echo "test_tui_train: $passes passed, $fails failed"
 [ "$fails" = 0 ]

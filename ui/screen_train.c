@@ -229,6 +229,17 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
     int r = y;
     char line[256], b[64];
     double now = t->app->now(t->app->ctx);
+    /* a start that failed before the run had an id (the trainer refused the form, the data
+     * was not found or is too small): the reason, whole, where the eye is */
+    const char *why = t->train.err[0]                                         ? t->train.err
+                      : !l->active && !l->run && !strcmp(l->status, "failed") ? l->message
+                                                                              : NULL;
+    if (why) {
+        crt_put(r++, x, w, "Could not start (nothing recorded):", crt_attr(&t->crt, CRT_BAD), 0);
+        r += tui_pics_wrap(t, r, x, w, y + h - r, why[0] ? why : "no reason given",
+                           crt_attr(&t->crt, CRT_BAD));
+        return;
+    }
     if (!l->active && !l->run && !l->nep) {
         crt_put(r++, x, w, "No run yet.", ti, 0);
         crt_put(r++, x, w, "Set the fields, then s starts.", dim, 0);
@@ -263,8 +274,14 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
                  t->parent.nep || t->parent.nbl ? " (grey curves)" : "");
         crt_put(r++, x, w, line, dim, 0);
     }
-    if (l->message[0] && r < y + h)
-        tui_put_visible(t, r++, x, w, l->message, crt_attr(&t->crt, CRT_BAD));
+    if (l->message[0] && r < y + h) { /* a failure's reason whole (wrapped), a note cut */
+        int bad = !strcmp(state, "failed") || !strcmp(state, "diverged");
+        if (bad)
+            r += tui_pics_wrap(t, r, x, w, y + h - r - 4 > 1 ? y + h - r - 4 : 1, l->message,
+                               crt_attr(&t->crt, CRT_BAD));
+        else
+            tui_put_visible(t, r++, x, w, l->message, crt_attr(&t->crt, CRT_BAD));
+    }
     int epochs = l->form.epochs > 0 ? l->form.epochs : 1, nb = l->nbatches > 0 ? l->nbatches : 1;
     int ep = l->epoch > 0 ? l->epoch : 0;
     int bw = w - 16 > 30 ? 30 : w - 16;
@@ -408,8 +425,10 @@ static void draw_curves(tui *t, int y, int x, int h, int w)
         char title[96];
         if (which)
             snprintf(title, sizeof title, "MAE per epoch");
-        else
+        else if (l->run)
             snprintf(title, sizeof title, "Loss (MSE, log) run #%lld", (long long)l->run);
+        else
+            snprintf(title, sizeof title, "Loss (MSE, log)");
         ae_err err;
         int py = which ? y + h1 : y, ph = which ? h - h1 : h1;
         if (tui_plot_draw(p, &t->crt, py, x, ph, w, title, s, ns, leg, has_parent ? 3 : 2, &err))

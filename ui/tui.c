@@ -242,9 +242,11 @@ void tui_start_training(tui *t)
     f.tag[0] = 0;
     ae_err err;
     if (begin_run(t, &f, t->form_parent, &err)) {
+        text_visible(err.msg, t->train.err, sizeof t->train.err);
         tui_message(t, "cannot start: %s", err.msg);
         return;
     }
+    t->train.err[0] = 0;
     tui_message(t, "training %s (latent %d)%s", f.model, f.latent,
                 t->form_parent ? " as a child run" : "");
 }
@@ -295,10 +297,12 @@ static int queue_next(tui *t)
     if (begin_run(t, &f, parent, &err)) {
         int n = runq_count(t->queue);
         runq_clear(t->queue);
+        text_visible(err.msg, t->train.err, sizeof t->train.err);
         tui_message(t, "queued run (latent %d) cannot start: %s; %d more dropped", f.latent,
                     err.msg, n);
         return 0;
     }
+    t->train.err[0] = 0;
     return 1; /* the status bar says "+N queued" */
 }
 
@@ -447,7 +451,9 @@ static void status_text(tui *t, char *mode, size_t mlen, char *out, size_t len)
         snprintf(mode, mlen, "IDLE");
         char runs[32];
         fit_plural(t->nrows, "run", runs, sizeof runs);
-        if (l->last_run)
+        if (!l->run && !strcmp(l->status, "failed")) /* never an older run's number */
+            snprintf(out, len, "%s | the last start failed", runs);
+        else if (l->last_run)
             snprintf(out, len, "%s | last run #%lld %s", runs, (long long)l->last_run, l->status);
         else
             snprintf(out, len, "%s in the store", runs);
@@ -914,11 +920,16 @@ int tui_run(const tui_app *app, ae_err *err)
             if (ev & TUI_EV_ENDED) {
                 t->form_parent = t->live.last_run; /* the next run retrains this one */
                 t->store_dirty = 1;
-                int nq = runq_count(t->queue);
-                if (nq && !strcmp(t->live.status, "failed")) { /* the rest would fail alike */
+                int nq = runq_count(t->queue), failed = !strcmp(t->live.status, "failed");
+                if (nq && failed) { /* the rest would fail alike */
                     runq_clear(t->queue);
                     tui_message(t, "run failed: %.160s; the %d queued runs are dropped",
                                 t->live.message, nq);
+                } else if (failed && !t->live.run) {
+                    tui_message(t, "could not start: %.200s", t->live.message);
+                } else if (failed) {
+                    tui_message(t, "run #%lld failed: %.200s", (long long)t->live.run,
+                                t->live.message);
                 }
             }
             if (ev & (TUI_EV_STARTED | TUI_EV_EPOCH)) t->cmp.stale = 1;

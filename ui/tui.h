@@ -254,6 +254,8 @@ typedef struct tui_train_state {
     char buf[64];
     int blen;
     tui_plot loss, mae;
+    char err[512]; /* why the last `s` could not start a run ("" none): shown beside the form
+                      until the next start */
 } tui_train_state;
 
 enum { RUNS_NCOLS = 19 }; /* the Runs table's columns (screen_runs.c) */
