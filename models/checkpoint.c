@@ -776,3 +776,23 @@ int ckpt_ident_check(const char *path, const char *have_store, const char *have_
                    have_store[0] ? have_store : "(unknown)", (long long)run, want_run, want_store,
                    other_store ? "stores" : "runs");
 }
+
+int ckpt_scaling_of(const st_file *f, ds_scaling *out, ae_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *v = st_meta(f, "data_scaling");
+    if (!v || !*v) return 0;
+    if (ds_scaling_from_json(v, out, err))
+        return ae_wrap(err, "%s: __metadata__ data_scaling", f->name);
+    return 0;
+}
+
+int ckpt_scaling_read(const char *path, ds_scaling *out, ae_err *err)
+{
+    st_file f;
+    memset(out, 0, sizeof *out);
+    if (st_read(path, &f, err)) return -1;
+    int rc = ckpt_scaling_of(&f, out, err);
+    st_free(&f);
+    return rc;
+}

@@ -113,6 +113,14 @@ int ckpt_state_save(const char *path, const ckpt_state *s, const net *n, ae_err 
 int ckpt_state_load(const char *path, ckpt_state *s, net *n, const char *model, ae_err *err);
 void ckpt_state_free(ckpt_state *s);
 
+/* ---- your own data's scaling ------------------------------------------------------------ */
+
+/* The scaling a run on your own data applied (__metadata__ "data_scaling", scaling.h's JSON)
+ * into *out; out->n = 0 when the file has none (a built-in set). */
+struct ds_scaling;
+int ckpt_scaling_of(const st_file *f, struct ds_scaling *out, ae_err *err);
+int ckpt_scaling_read(const char *path, struct ds_scaling *out, ae_err *err);
+
 /* ---- identity ------------------------------------------------------------------------- */
 
 /* Reads whose file path is (a weights or a state file; a state file's header only): the

@@ -9,7 +9,9 @@
 #include <time.h>
 
 #include "blas.h"
+#include "checkpoint.h"
 #include "dataset.h"
+#include "dspec.h"
 #include "model.h"
 #include "pca.h"
 
@@ -86,24 +88,56 @@ out:
     return rc;
 }
 
+/* Your own data, both splits as a run on it saw them (its scaling when given). */
+static int load_own(const baseline_req *rq, dataset *tr, dataset *te, ae_err *err)
+{
+    ds_spec spec;
+    ds_spec_init(&spec);
+    snprintf(spec.name, sizeof spec.name, "%.31s", rq->dataset);
+    if (ds_spec_from_text(rq->data_spec, &spec, err)) return -1;
+    ds_scaling fixed = {0};
+    if (rq->scaling_from && rq->scaling_from[0] && ckpt_scaling_read(rq->scaling_from, &fixed, err))
+        return -1;
+    ds_load_req lr = {.ntrain = rq->train,
+                      .ntest = rq->test,
+                      .fixed = fixed.n ? &fixed : NULL,
+                      .threads = rq->threads > 0 ? rq->threads : 1};
+    int rc = ds_spec_load(&spec, &lr, tr, te, err);
+    ds_scaling_free(&fixed);
+    return rc;
+}
+
 int baseline_get(const baseline_req *rq, store *st, baseline_res *res, ae_err *err)
 {
     double t0 = now_s();
     memset(res, 0, sizeof *res);
-    if (!rq->dataset || !ds_known(rq->dataset))
+    int own = rq->data_spec && rq->data_spec[0];
+    if (!rq->dataset || (!own && !ds_known(rq->dataset)))
         return ae_fail(err, "unknown dataset '%s'", rq->dataset ? rq->dataset : "");
-    if (rq->train < 2) return ae_fail(err, "PCA needs at least 2 training samples");
-    if (rq->test < 1) return ae_fail(err, "at least 1 test sample is needed");
+    if (rq->train < 2 && !(own && rq->train == 0))
+        return ae_fail(err, "PCA needs at least 2 training samples");
+    if (rq->test < 1 && !(own && rq->test == 0))
+        return ae_fail(err, "at least 1 test sample is needed");
     if (rq->latent < 1) return ae_fail(err, "the latent size must be at least 1");
 
     dataset tr, te;
     memset(&tr, 0, sizeof tr);
     memset(&te, 0, sizeof te);
-    ds_options o = {.data_dir = rq->data_dir && rq->data_dir[0] ? rq->data_dir : NULL,
-                    .n = rq->train};
-    if (ds_load(rq->dataset, DS_TRAIN, &o, &tr, err)) return -1;
-    o.n = rq->test;
-    if (ds_load(rq->dataset, DS_TEST, &o, &te, err) || ds_same_shape(&tr, &te, err)) {
+    if (own) {
+        if (load_own(rq, &tr, &te, err)) return -1;
+    } else {
+        ds_options o = {.data_dir = rq->data_dir && rq->data_dir[0] ? rq->data_dir : NULL,
+                        .n = rq->train};
+        if (ds_load(rq->dataset, DS_TRAIN, &o, &tr, err)) return -1;
+        o.n = rq->test;
+        if (ds_load(rq->dataset, DS_TEST, &o, &te, err)) {
+            ds_free(&tr);
+            return -1;
+        }
+    }
+    if (ds_same_shape(&tr, &te, err) || tr.n < 2) {
+        if (tr.n < 2)
+            ae_fail(err, "PCA needs at least 2 training samples, %s has %d", rq->dataset, tr.n);
         ds_free(&tr);
         ds_free(&te);
         return -1;
@@ -119,7 +153,7 @@ int baseline_get(const baseline_req *rq, store *st, baseline_res *res, ae_err *e
     snprintf(b->dataset, sizeof b->dataset, "%s", rq->dataset);
     snprintf(b->data_sha256, sizeof b->data_sha256, "%s", tr.sha256);
     snprintf(b->test_sha256, sizeof b->test_sha256, "%s", te.sha256);
-    b->train = rq->train, b->test = rq->test, b->latent = rq->latent;
+    b->train = tr.n, b->test = te.n, b->latent = rq->latent;
 
     if (st && !rq->recompute) {
         store_baseline c;

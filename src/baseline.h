@@ -28,6 +28,11 @@ typedef struct baseline_req {
     int threads;          /* OpenBLAS threads for the fit; 0 leaves the current setting */
     int no_cache_write;   /* 1: read the cache but never write it */
     int recompute;        /* 1: compute even when cached (and replace the cached row) */
+    /* Your own data: the spec's text (core/dspec.h; dataset is then its name), and a run's
+     * checkpoint whose scaling to apply ("" or NULL: fitted on the training split, as the
+     * run did). train and test 0 mean every sample of the split. */
+    const char *data_spec;
+    const char *scaling_from;
 } baseline_req;
 
 typedef struct baseline_res {

@@ -31,7 +31,9 @@ static void help(const apply_mode *md)
            "Runs a run's %s on new data and writes the %s (%s, float32).\n"
            "\n"
            "  --input X.npy    cnn: N x H x W x C, uint8 0-255 or float32 in [0,1];\n"
-           "                   lstm: N x T x F float32 (the shapes of the run's data)\n"
+           "                   lstm: N x T x F float32 (the shapes of the run's data);\n"
+           "                   a run on your own data also takes a file or folder like its\n"
+           "                   data (read with its options), and values in the data's units\n"
            "  --out %s.npy      where to write the %s\n"
            "  --weights W      last (default: the run's final weights) or best (lowest test "
            "loss)\n"
@@ -102,6 +104,7 @@ static int apply(const apply_mode *md, int argc, char **argv)
         fio_out_abort(&o);
         rc = cli_fail(C, "out of memory for %lld samples", (long long)n);
     } else {
+        if (!md->encoder_only) train_ckpt_unscale(&m, y, n); /* in the data's own units */
         int64_t latent_shape[2] = {n, per};
         int64_t shape[4] = {n, in->h, in->rank == 3 ? in->w : in->c, in->c};
         int rank = md->encoder_only ? 2 : in->rank == 3 ? 4 : 3;

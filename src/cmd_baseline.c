@@ -11,11 +11,13 @@
 #include "baseline.h"
 #include "cli.h"
 #include "commands.h"
+#include "data_args.h"
 #include "dataset.h"
 #include "store_cli.h"
 
 static const char baseline_help[] =
-    "usage: aetui baseline --dataset D [--data-dir DIR] [--train N] [--test M] --latent K\n"
+    "usage: aetui baseline --dataset D | --data PATH [data options] [--data-dir DIR]\n"
+    "                      [--train N] [--test M] --latent K\n"
     "                      [--threads N] [--json] [--db PATH] [--no-cache] [--recompute]\n"
     "\n"
     "The PCA linear baseline: PCA with K components fitted on the first N training samples\n"
@@ -24,6 +26,8 @@ static const char baseline_help[] =
     "printed without recomputing.\n"
     "\n"
     "  --dataset D     cifar10|fashion-mnist|mnist|sines\n"
+    "  --data PATH     your own data, as aetui train --data reads it (every sample of each\n"
+    "                  split unless --train/--test; the options below)\n"
     "  --data-dir DIR  where the dataset files are (default: search as aetui train does)\n"
     "  --train N       training samples (default: the model default, images 8000, sines 3200)\n"
     "  --test M        test samples (default: images 2000, sines 800)\n"
@@ -73,16 +77,33 @@ static void print_text(const baseline_res *r, double wall)
 
 int cmd_baseline(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dataset", required_argument, 0, 'd'}, {"data-dir", required_argument, 0, 'D'},
-        {"train", required_argument, 0, 'n'},   {"test", required_argument, 0, 't'},
-        {"latent", required_argument, 0, 'l'},  {"threads", required_argument, 0, 'j'},
-        {"json", no_argument, 0, 'J'},          {"db", required_argument, 0, 'B'},
-        {"no-cache", no_argument, 0, 'N'},      {"recompute", no_argument, 0, 'R'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    static struct option opts[64] = {{"data", required_argument, 0, 'X'},
+                                     {"dataset", required_argument, 0, 'd'},
+                                     {"data-dir", required_argument, 0, 'D'},
+                                     {"train", required_argument, 0, 'n'},
+                                     {"test", required_argument, 0, 't'},
+                                     {"latent", required_argument, 0, 'l'},
+                                     {"threads", required_argument, 0, 'j'},
+                                     {"json", no_argument, 0, 'J'},
+                                     {"db", required_argument, 0, 'B'},
+                                     {"no-cache", no_argument, 0, 'N'},
+                                     {"recompute", no_argument, 0, 'R'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {0, 0, 0, 0}};
+    static int nopts;
+    if (!nopts) {
+        while (opts[nopts].name) nopts++;
+        nopts = data_args_getopt(opts, nopts);
+    }
     const char *C = "baseline";
     baseline_req rq;
     memset(&rq, 0, sizeof rq);
+    static ds_spec own; /* --data PATH [options] (data_args.h) */
+    static char own_text[DS_SPEC_TEXT_MAX];
+    int seen = 0, drc = data_args_read(C, argc, argv, "--data", &own, &seen);
+    if (drc) return drc;
+    if (seen && !own.path[0])
+        return cli_usage(C, "the dataset options (--window, --size, ...) go with --data PATH");
     const char *opt_db = NULL;
     int json = 0, no_cache = 0, c;
     optind = 0;
@@ -130,19 +151,34 @@ int cmd_baseline(int argc, char **argv)
             break;
         case 'h':
             fputs(baseline_help, stdout);
+            data_args_help(stdout);
             return CLI_OK;
+        case 'X': /* --data and the dataset options: read by data_args_read */
+            break;
         default:
+            if (c >= DATA_ARG_CODE && c < DATA_ARG_CODE + data_args_count()) break;
             return scli_bad_option(C, c, argv);
         }
     }
     if (optind < argc)
         return cli_usage(C, "unexpected argument '%s' (see aetui baseline --help)", argv[optind]);
-    if (!rq.dataset) return cli_usage(C, "--dataset D is required (see aetui baseline --help)");
+    if (own.path[0]) {
+        ae_err e;
+        if (rq.dataset) return cli_usage(C, "--dataset and --data exclude each other");
+        if ((drc = data_args_finish(C, &own))) return drc;
+        if (ds_spec_to_text(&own, own_text, sizeof own_text, &e))
+            return cli_usage(C, "--data: %s", e.msg);
+        rq.dataset = own.name, rq.data_spec = own_text; /* every sample unless --train/--test */
+    }
+    if (!rq.dataset)
+        return cli_usage(C, "--dataset D or --data PATH is required (see aetui baseline --help)");
     if (!rq.latent) return cli_usage(C, "--latent K is required");
-    int dtrain, dtest;
-    baseline_default_n(rq.dataset, &dtrain, &dtest);
-    if (!rq.train) rq.train = dtrain;
-    if (!rq.test) rq.test = dtest;
+    if (!rq.data_spec) {
+        int dtrain, dtest;
+        baseline_default_n(rq.dataset, &dtrain, &dtest);
+        if (!rq.train) rq.train = dtrain;
+        if (!rq.test) rq.test = dtest;
+    }
 
     store *st = NULL;
     if (!no_cache) {

@@ -77,50 +77,35 @@ static int export_csv(store *st, int64_t run, FILE *f, ae_err *err)
  * (same dataset, directory and sample counts from the run's parameters; issue 7). */
 static int export_split = -1, export_force;
 
-static const store_param *param_find(const store_param *p, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (!strcmp(p[i].name, name)) return &p[i];
-    return NULL;
-}
-
 static int export_data(store *st, int64_t run, FILE *f, ae_err *err)
 {
-    store_param *p;
-    int np;
-    if (store_params_get(st, run, &p, &np, err)) return -1;
-    const store_param *name = param_find(p, np, "dataset"), *dir = param_find(p, np, "data_dir");
-    const store_param *count = param_find(p, np, export_split == DS_TRAIN ? "train" : "test");
-    if (!name || !name->is_text || !count || count->is_text || !(count->num >= 1)) {
-        free(p);
-        return ae_fail(err, "run %lld: its parameters do not say which data it saw",
-                       (long long)run);
-    }
     run_data check; /* the data as the run saw it, or nothing (unless --force) */
-    if (!export_force && run_data_check(st, run, &check, err)) {
-        free(p);
-        return -1;
-    }
-    if (!export_force && check.state == RUN_DATA_CHANGED) {
-        free(p);
+    if (!export_force && run_data_check(st, run, &check, err)) return -1;
+    if (!export_force && check.state == RUN_DATA_CHANGED)
         return ae_fail(err,
                        "run %lld: the training data changed since the run (SHA-256 now %.12s..., "
                        "then %.12s...): the split would not be what the run saw; --force "
                        "exports it as it is now",
                        (long long)run, check.now, check.recorded);
-    }
     dataset ds = {0};
-    ds_options o = {.data_dir = dir && dir->is_text && dir->text[0] ? dir->text : NULL,
-                    .n = (int)count->num};
-    int rc = ds_load(name->text, export_split, &o, &ds, err);
-    free(p);
-    if (rc) {
-        ds_free(&ds);
-        return -1;
+    if (run_data_load(st, run, export_split, &ds, err)) return -1;
+    int rc;
+    if (ds.kind == DS_IMAGES && ds.u8) {
+        int64_t image_shape[4] = {ds.n, ds.h, ds.w, ds.c};
+        rc = npy_fput_u8(f, "--out", ds.u8, 4, image_shape, err);
+    } else { /* your own data's scaling undone: the values in the data's own units */
+        float *x = malloc(sizeof(float) * ((size_t)ds.n * ds.dim + 1));
+        if (!x) {
+            ds_free(&ds);
+            return ae_fail(err, "out of memory for %d samples", ds.n);
+        }
+        for (int i = 0; i < ds.n; i++) ds_sample(&ds, i, x + (size_t)i * ds.dim);
+        if (ds.scaling.n) ds_scaling_undo(&ds.scaling, x, (int64_t)ds.n * ds.dim / ds.scaling.n);
+        int64_t image_shape[4] = {ds.n, ds.h, ds.w, ds.c}, seq_shape[3] = {ds.n, ds.t, ds.f};
+        rc = ds.kind == DS_IMAGES ? npy_fput_f32(f, "--out", x, 4, image_shape, err)
+                                  : npy_fput_f32(f, "--out", x, 3, seq_shape, err);
+        free(x);
     }
-    int64_t image_shape[4] = {ds.n, ds.h, ds.w, ds.c}, seq_shape[3] = {ds.n, ds.t, ds.f};
-    rc = ds.kind == DS_IMAGES ? npy_fput_u8(f, "--out", ds.u8, 4, image_shape, err)
-                              : npy_fput_f32(f, "--out", ds.f32, 3, seq_shape, err);
     ds_free(&ds);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include "blas_setup.h"
 #include "cli.h"
 #include "commands.h"
+#include "data_args.h"
 #include "model.h"
 #include "store_cli.h"
 #include "train_checkpoint.h"
@@ -40,7 +41,8 @@ static void on_sigint(int sig)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: aetui train [--model M] [--dataset D] [--data-dir DIR] [--latent N]\n"
+    fprintf(f, "usage: aetui train [--model M] [--dataset D | --data PATH [data options]]\n"
+               "                   [--data-dir DIR] [--latent N]\n"
                "                   [--epochs N] [--batch N] [--lr X] [--train N] [--test N]\n"
                "                   [--seed N] [--threads N] [--clip X] [--augment A]\n"
                "                   [--schedule S] [--json] [--db PATH] [--no-record]\n"
@@ -56,6 +58,10 @@ static void usage(FILE *f)
         fprintf(f, "                   %-10s %s\n", p->name, p->summary);
     fprintf(f, "  --dataset D    cifar10|fashion-mnist|mnist|sines (cnn: cifar10 when found,\n"
                "                 else fashion-mnist; lstm: sines)\n"
+               "  --data PATH    your own data: a folder of PNG/JPEG images (subfolders name\n"
+               "                 the classes), a .npy array, a CSV of one sample per row, or\n"
+               "                 a long time series (with --window); the model defaults to\n"
+               "                 what suits it, --train/--test to every sample of each split\n"
                "  --data-dir DIR where the dataset files are (default: $AETUI_DATA,\n"
                "                 ~/.local/share/aetui/datasets, /usr/share/datasets)\n"
                "  --latent N     latent size (cnn 32, lstm 20)\n"
@@ -81,7 +87,10 @@ static void usage(FILE *f)
                "                 goes on in the store; --epochs N sets the total\n"
                "  --force        with --resume: go on although the training data changed\n"
                "  --from RUN     a new run, child of RUN, starting from RUN's last weights,\n"
-               "                 with RUN's settings as defaults\n");
+               "                 with RUN's settings as defaults\n"
+               "\nWith --data PATH (values are scaled per feature on the training split, and\n"
+               "the scaling is recorded with the run):\n");
+    data_args_help(f);
 }
 
 typedef struct progress {
@@ -90,6 +99,7 @@ typedef struct progress {
     double t_start, t_epoch, last_draw;
     long params;
     char dataset[32];
+    int train_n, test_n; /* as loaded (your own data: every sample when not given) */
 } progress;
 
 static void fmt_eta(double s, char *out, size_t len)
@@ -107,6 +117,7 @@ static int p_start(void *ctx, const train_info *info, ae_err *err)
     progress *p = ctx;
     p->params = info->params;
     snprintf(p->dataset, sizeof p->dataset, "%s", info->dataset);
+    p->train_n = info->cfg->train_n, p->test_n = info->cfg->test_n;
     p->t_start = p->t_epoch = cli_now();
     if (!p->json)
         fprintf(stderr,
@@ -161,46 +172,71 @@ static int p_epoch(void *ctx, const train_epoch *e, const float *bl, int nb, ae_
     return 0;
 }
 
-/* Finds --model's value before the other options, since the defaults depend on it. */
-static const char *find_model(int argc, char **argv)
+/* Finds --model's value before the other options, since the defaults depend on it; without
+ * one, your own data's kind chooses (data_args_model). */
+static const char *find_model(int argc, char **argv, const ds_spec *own)
 {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--")) break;
         if (!strcmp(argv[i], "--model") && i + 1 < argc) return argv[i + 1];
         if (!strncmp(argv[i], "--model=", 8)) return argv[i] + 8;
     }
-    return "cnn";
+    return own ? data_args_model(own) : "cnn";
+}
+
+/* --data PATH [options]: the spec's text and name into cfg; every sample unless --train or
+ * --test say otherwise. */
+static int own_data_config(const char *C, ds_spec *spec, train_config *cfg, int argc, char **argv)
+{
+    ae_err err;
+    char text[DS_SPEC_TEXT_MAX];
+    if (ds_spec_to_text(spec, text, sizeof text, &err)) return cli_usage(C, "--data: %s", err.msg);
+    if (strlen(text) >= sizeof cfg->data_spec) return cli_usage(C, "--data: options too long");
+    snprintf(cfg->data_spec, sizeof cfg->data_spec, "%s", text);
+    snprintf(cfg->dataset, sizeof cfg->dataset, "%s", spec->name);
+    cfg->scaling_from[0] = 0; /* fitted anew on this data */
+    int train = 0, test = 0;
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        train |= !strcmp(argv[i], "--train") || !strncmp(argv[i], "--train=", 8);
+        test |= !strcmp(argv[i], "--test") || !strncmp(argv[i], "--test=", 7);
+    }
+    if (!train) cfg->train_n = 0;
+    if (!test) cfg->test_n = 0;
+    return CLI_OK;
 }
 
 int cmd_train(int argc, char **argv)
 {
-    static const struct option opts[] = {{"model", required_argument, 0, 'm'},
-                                         {"dataset", required_argument, 0, 'd'},
-                                         {"data-dir", required_argument, 0, 'D'},
-                                         {"latent", required_argument, 0, 'l'},
-                                         {"epochs", required_argument, 0, 'e'},
-                                         {"batch", required_argument, 0, 'b'},
-                                         {"lr", required_argument, 0, 'r'},
-                                         {"train", required_argument, 0, 'n'},
-                                         {"test", required_argument, 0, 't'},
-                                         {"seed", required_argument, 0, 's'},
-                                         {"threads", required_argument, 0, 'j'},
-                                         {"clip", required_argument, 0, 'c'},
-                                         {"json", no_argument, 0, 'J'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {"augment", required_argument, 0, 'A'},
-                                         {"schedule", required_argument, 0, 'S'},
-                                         {"db", required_argument, 0, 'B'},
-                                         {"no-record", no_argument, 0, 'N'},
-                                         {"no-baseline", no_argument, 0, 1000},
-                                         {"resume", required_argument, 0, 'R'},
-                                         {"from", required_argument, 0, 'F'},
-                                         {"force", no_argument, 0, 1001},
-                                         {0, 0, 0, 0}};
+    static struct option opts[64] = {
+        {"model", required_argument, 0, 'm'},    {"dataset", required_argument, 0, 'd'},
+        {"data-dir", required_argument, 0, 'D'}, {"latent", required_argument, 0, 'l'},
+        {"epochs", required_argument, 0, 'e'},   {"batch", required_argument, 0, 'b'},
+        {"lr", required_argument, 0, 'r'},       {"train", required_argument, 0, 'n'},
+        {"test", required_argument, 0, 't'},     {"seed", required_argument, 0, 's'},
+        {"threads", required_argument, 0, 'j'},  {"clip", required_argument, 0, 'c'},
+        {"json", no_argument, 0, 'J'},           {"help", no_argument, 0, 'h'},
+        {"augment", required_argument, 0, 'A'},  {"schedule", required_argument, 0, 'S'},
+        {"db", required_argument, 0, 'B'},       {"no-record", no_argument, 0, 'N'},
+        {"no-baseline", no_argument, 0, 1000},   {"resume", required_argument, 0, 'R'},
+        {"from", required_argument, 0, 'F'},     {"force", no_argument, 0, 1001},
+        {"data", required_argument, 0, 1002},    {0, 0, 0, 0}};
+    static int nopts;
+    if (!nopts) {
+        while (opts[nopts].name) nopts++;
+        nopts = data_args_getopt(opts, nopts);
+    }
     const char *C = "train";
     train_config cfg;
     ae_err err;
-    const char *model = find_model(argc, argv);
+    static ds_spec own; /* --data PATH and its options, read first (data_args.h) */
+    int own_seen = 0;
+    int drc = data_args_read(C, argc, argv, "--data", &own, &own_seen);
+    if (drc) return drc;
+    int has_data = own.path[0] != 0;
+    if (own_seen && !has_data)
+        return cli_usage(C, "the dataset options (--window, --size, ...) go with --data PATH");
+    if (has_data && (drc = data_args_finish(C, &own))) return drc;
+    const char *model = find_model(argc, argv, has_data ? &own : NULL);
     if (train_config_defaults(&cfg, model, &err)) {
         cli_usage(C, "--model: %s (aetui train --help lists the models)", err.msg);
         return CLI_USAGE;
@@ -219,7 +255,11 @@ int cmd_train(int argc, char **argv)
         case 'F':
             break;
         case 'd':
+            if (has_data) return cli_usage(C, "--dataset and --data exclude each other");
             snprintf(cfg.dataset, sizeof cfg.dataset, "%s", optarg);
+            cfg.data_spec[0] = cfg.scaling_from[0] = 0; /* --from RUN on another dataset */
+            break;
+        case 1002: /* --data and the dataset options: read by data_args_read */
             break;
         case 'D':
             if (strlen(optarg) >= sizeof cfg.data_dir) return cli_usage(C, "--data-dir: too long");
@@ -287,15 +327,17 @@ int cmd_train(int argc, char **argv)
         case ':':
             return cli_usage(C, "%s needs a value", argv[optind - 1]);
         default:
+            if (opt >= DATA_ARG_CODE && opt < DATA_ARG_CODE + data_args_count()) break;
             return cli_usage(C, "unknown option '%s' (aetui train --help)", argv[optind - 1]);
         }
     }
     if (optind < argc) return cli_usage(C, "unexpected argument '%s'", argv[optind]);
+    if (has_data && (drc = own_data_config(C, &own, &cfg, argc, argv))) return drc;
     if (cfg.dataset[0] && train_config_resolve(&cfg, &err))
         return cli_usage(C, "--dataset: %s", err.msg);
     if (train_config_check(&cfg, &err)) return cli_usage(C, "%s", err.msg);
 
-    progress p = {&cfg, json, isatty(2), cfg.epochs, 0, 0, 0, 0, ""};
+    progress p = {&cfg, json, isatty(2), cfg.epochs, 0, 0, 0, 0, "", cfg.train_n, cfg.test_n};
     const train_observer printer = {&p, p_start, p_batch, p_epoch, NULL};
     train_observer obs = printer;
     store *st = NULL;
@@ -342,8 +384,11 @@ int cmd_train(int argc, char **argv)
     baseline_res bl;
     double bl_mse = NAN, bl_mae = NAN;
     if (rc == 0 && with_baseline) {
-        baseline_req brq = {.dataset = p.dataset, .data_dir = cfg.data_dir};
-        brq.train = cfg.train_n, brq.test = cfg.test_n, brq.latent = cfg.latent;
+        baseline_req brq = {.dataset = p.dataset,
+                            .data_dir = cfg.data_dir,
+                            .data_spec = cfg.data_spec,
+                            .scaling_from = cfg.scaling_from};
+        brq.train = p.train_n, brq.test = p.test_n, brq.latent = cfg.latent;
         brq.threads = cfg.threads;
         ae_err berr = {{0}};
         if (baseline_get(&brq, st, &bl, &berr) == 0)
@@ -369,7 +414,7 @@ int cmd_train(int argc, char **argv)
             "\"best_test_loss\":%.8g,\"train_seconds\":%.3f,\"samples_per_sec\":%.1f,"
             "\"message\":",
             run_id, res.status, cfg.model, p.dataset, cfg.latent, cfg.epochs, res.epochs_done,
-            cfg.batch, cfg.lr, cfg.train_n, cfg.test_n, (unsigned long long)cfg.seed, cfg.threads,
+            cfg.batch, cfg.lr, p.train_n, p.test_n, (unsigned long long)cfg.seed, cfg.threads,
             res.params, res.test_mse, res.test_mae, res.best_epoch, res.best_test_loss,
             res.train_seconds, res.samples_per_sec);
         cli_json_str(stdout, res.message);

@@ -20,9 +20,11 @@
 
 #include "checkpoint.h"
 #include "cli.h"
+#include "dspec.h"
 #include "model.h"
 #include "npy.h"
 #include "paths.h"
+#include "scaling.h"
 #include "store_cli.h"
 
 /* ---- metadata of a configuration ---------------------------------------------------- */
@@ -49,8 +51,9 @@ static void meta_add(meta_buf *m, const char *key, const char *fmt, ...)
     m->n++;
 }
 
-static void config_meta(meta_buf *m, const train_config *cfg, int64_t run, int64_t parent,
-                        int epoch, const char *weights, const char *store_id, const char *run_id)
+static void config_meta(meta_buf *m, const train_config *cfg, const char *scaling, int64_t run,
+                        int64_t parent, int epoch, const char *weights, const char *store_id,
+                        const char *run_id)
 {
     m->n = 0;
     meta_add(m, "run_id", "%lld", (long long)run);
@@ -72,6 +75,11 @@ static void config_meta(meta_buf *m, const train_config *cfg, int64_t run, int64
     meta_add(m, "flip", "%d", cfg->flip);
     meta_add(m, "shift", "%d", cfg->shift);
     meta_add(m, "cosine", "%d", cfg->cosine);
+    if (cfg->data_spec[0]) meta_add(m, "data_spec", "%s", cfg->data_spec);
+    if (scaling && m->n < META_MAX) { /* any length: not copied into val */
+        m->kv[m->n].key = "data_scaling";
+        m->kv[m->n++].value = scaling;
+    }
 }
 
 static int meta_int(const st_file *f, const char *key, long lo, long hi, int *out, ae_err *err)
@@ -114,6 +122,16 @@ int train_ckpt_config(const char *ckpt, train_config *cfg, ae_err *err)
     }
     snprintf(cfg->dataset, sizeof cfg->dataset, "%s", ds);
     if (dd) snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s", dd);
+    const char *spec = st_meta(&f, "data_spec");
+    if (spec) { /* your own data: its spec, and its scaling read back from this file */
+        if (strlen(spec) >= sizeof cfg->data_spec || strlen(ckpt) >= sizeof cfg->scaling_from) {
+            ae_fail(err, "%s: __metadata__ data_spec is too long", f.name);
+            goto out;
+        }
+        snprintf(cfg->data_spec, sizeof cfg->data_spec, "%s", spec);
+        if (st_meta(&f, "data_scaling"))
+            snprintf(cfg->scaling_from, sizeof cfg->scaling_from, "%s", ckpt);
+    }
     cfg->latent = info.latent;
     char *end;
     errno = 0;
@@ -148,10 +166,18 @@ static int ck_start(void *ctx, const train_info *info, ae_err *err)
     if (c->next && c->next->on_start && c->next->on_start(c->next->ctx, info, err)) return -1;
     c->cfg = *info->cfg;
     if (info->dataset) snprintf(c->cfg.dataset, sizeof c->cfg.dataset, "%s", info->dataset);
+    free(c->scaling);
+    c->scaling = NULL;
+    if (info->scaling && info->scaling->n > 0 && !(c->scaling = ds_scaling_to_json(info->scaling)))
+        return ae_fail(err, "out of memory");
     c->run = c->rec ? train_record_run(c->rec) : 0;
     if (c->run <= 0) return 0;
     char dir[4096];
-    if (store_run_dir_make(c->rec->st, c->run, !c->rec->reopen, dir, sizeof dir, err)) return -1;
+    if (store_run_dir_make(c->rec->st, c->run, !c->rec->reopen, dir, sizeof dir, err)) {
+        free(c->scaling); /* on_end comes only after a start that went through */
+        c->scaling = NULL;
+        return -1;
+    }
     if (!realpath(dir, c->dir)) snprintf(c->dir, sizeof c->dir, "%s", dir);
     store_run_dir_clean(c->rec->st, c->run);
     return 0;
@@ -195,10 +221,10 @@ static int ck_epoch(void *ctx, const train_epoch *ep, const float *losses, int n
         int64_t parent = c->rec ? c->rec->parent : 0;
         const char *sid = store_uuid(c->rec->st), *rid = train_record_uuid(c->rec);
         if (ep->state->best_epoch == ep->epoch) {
-            config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "best", sid, rid);
+            config_meta(&m, &c->cfg, c->scaling, c->run, parent, ep->epoch, "best", sid, rid);
             if (ckpt_save(best, ep->net, c->cfg.model, m.kv, m.n, err)) return -1;
         }
-        config_meta(&m, &c->cfg, c->run, parent, ep->epoch, "last", sid, rid);
+        config_meta(&m, &c->cfg, c->scaling, c->run, parent, ep->epoch, "last", sid, rid);
         if (ckpt_save(last, ep->net, c->cfg.model, m.kv, m.n, err)) return -1;
         ckpt_state s = *ep->state;
         s.run = c->run;
@@ -216,6 +242,8 @@ static int ck_epoch(void *ctx, const train_epoch *ep, const float *losses, int n
 static void ck_end(void *ctx, const train_result *res)
 {
     train_ckpt *c = ctx;
+    free(c->scaling);
+    c->scaling = NULL;
     if (c->next && c->next->on_end) c->next->on_end(c->next->ctx, res);
 }
 
@@ -400,21 +428,78 @@ int train_ckpt_model(const char *C, const char *db, const char *run_arg, const c
     if (ckpt_info_of(&f, &m->info, &err)) goto bad;
     net_init(&m->n, m->info.input);
     if (model_build(&m->n, m->info.model, m->info.latent, &err) ||
-        net_finalize(&m->n, batch, 1, &err) || ckpt_load_file(&f, &m->n, m->info.model, &err)) {
+        net_finalize(&m->n, batch, 1, &err) || ckpt_load_file(&f, &m->n, m->info.model, &err) ||
+        ckpt_scaling_of(&f, &m->scaling, &err)) {
         ae_wrap(&err, "%s", m->file);
         goto bad;
     }
+    const char *spec = st_meta(&f, "data_spec"), *ds = st_meta(&f, "dataset");
+    if (spec) snprintf(m->data_spec, sizeof m->data_spec, "%.1023s", spec);
+    if (ds) snprintf(m->dataset, sizeof m->dataset, "%.31s", ds);
     st_free(&f);
     return CLI_OK;
 bad:
     st_free(&f);
     net_free(&m->n);
+    ds_scaling_free(&m->scaling);
     return cli_usage(C, "%s", err.msg);
 }
 
 void train_ckpt_model_free(run_model *m)
 {
     net_free(&m->n);
+    ds_scaling_free(&m->scaling);
+}
+
+void train_ckpt_unscale(const run_model *m, float *y, int64_t n)
+{
+    if (m->scaling.n < 1 || m->n.input.rank != 2) return;
+    ds_scaling_undo(&m->scaling, y, n * net_shape_size(&m->n.input) / m->scaling.n);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* A file in the run's data format, read with the run's options and scaling, every sample. */
+static int own_input(const char *C, const run_model *m, const char *path, float **x, int64_t *n)
+{
+    ds_spec spec;
+    ds_spec_init(&spec);
+    snprintf(spec.name, sizeof spec.name, "%s", m->dataset);
+    ae_err err;
+    if (ds_spec_from_text(m->data_spec, &spec, &err))
+        return cli_usage(C, "%s: data_spec: %s", m->file, err.msg);
+    if (strlen(path) >= sizeof spec.path) return cli_usage(C, "%s: path too long", path);
+    snprintf(spec.path, sizeof spec.path, "%s", path);
+    spec.test_path[0] = spec.labels[0] = spec.test_labels[0] = 0;
+    ds_load_req rq = {.fixed = m->scaling.n ? &m->scaling : NULL, .threads = 2, .whole = 1};
+    dataset d;
+    if (ds_spec_load(&spec, &rq, &d, NULL, &err)) return cli_usage(C, "%s", err.msg);
+    const net_shape *in = &m->n.input;
+    int fits = in->rank == 3 ? d.kind == DS_IMAGES && d.h == in->h && d.w == in->w && d.c == in->c
+                             : d.kind == DS_SEQUENCES && d.t == in->h && d.f == in->c;
+    if (!fits || d.n < 1) {
+        char shape[64];
+        ds_shape_text(&d, shape, sizeof shape);
+        ds_free(&d);
+        if (fits) return cli_usage(C, "%s: no samples", path);
+        return cli_usage(C, "%s: samples of %s do not fit run %lld's %s model (%dx%d%s%.0d)", path,
+                         shape, (long long)m->run, m->info.model, in->h,
+                         in->rank == 3 ? in->w : in->c, in->rank == 3 ? "x" : "",
+                         in->rank == 3 ? in->c : 0);
+    }
+    float *v = malloc(sizeof(float) * (size_t)d.n * d.dim);
+    if (!v) {
+        ds_free(&d);
+        return cli_fail(C, "%s: out of memory", path);
+    }
+    for (int i = 0; i < d.n; i++) ds_sample(&d, i, v + (size_t)i * d.dim);
+    *x = v, *n = d.n;
+    ds_free(&d);
+    return CLI_OK;
 }
 
 static void shape_text(const int64_t *s, int nd, char *buf, size_t len)
@@ -428,6 +513,7 @@ static void shape_text(const int64_t *s, int nd, char *buf, size_t len)
 int train_ckpt_input(const char *C, const run_model *m, const char *path, float **x, int64_t *n)
 {
     *x = NULL, *n = 0;
+    if (m->data_spec[0] && !ends_with(path, ".npy")) return own_input(C, m, path, x, n);
     const net_shape *in = &m->info.input;
     int images = in->rank == 3;
     npy_array a;
@@ -482,6 +568,8 @@ int train_ckpt_input(const char *C, const run_model *m, const char *path, float 
         }
     }
     *n = a.shape[0], *x = v;
+    if (!images && m->scaling.n == in->c) /* in the data's units: scaled as in training */
+        ds_scaling_apply(&m->scaling, v, a.count / in->c);
     npy_free(&a);
     return CLI_OK;
 }

@@ -26,6 +26,7 @@
 
 #include "checkpoint.h"
 #include "net.h"
+#include "scaling.h"
 #include "store.h"
 #include "train_record.h"
 #include "trainer.h"
@@ -42,6 +43,7 @@ typedef struct train_ckpt {
     int64_t run;      /* 0 until on_start gave one: then nothing is written */
     char dir[4096];   /* the run's directory (absolute) */
     int recorded;     /* paths stored in the run store */
+    char *scaling;    /* your own data's scaling as JSON (malloc'd at on_start), or NULL */
 } train_ckpt;
 
 /* The observer to pass to train_run: hands each call to next (normally the recorder's
@@ -71,6 +73,10 @@ typedef struct run_model {
     ckpt_info info;
     int64_t run;
     char file[4300]; /* the checkpoint loaded */
+    /* Your own data (empty for built-in sets): the run's spec and name, and the scaling its
+     * inputs get (train_ckpt_input applies it, train_ckpt_unscale undoes it on outputs). */
+    char data_spec[1024], dataset[32];
+    ds_scaling scaling;
 } run_model;
 
 /* Opens the store (db: --db or NULL), finds RUN's checkpoint (weights: "last" or "best"),
@@ -82,12 +88,19 @@ void train_ckpt_model_free(run_model *m);
 
 /* Reads a .npy file as the model's input: *x gets n samples of float32 in aetui's per-sample
  * layout (images H x W x C in [0,1] from uint8 0-255 or float32 in [0,1]; sequences T x F
- * float32). Shapes that do not fit are refused with the expected and the given shape.
- * Prints the reason and returns the exit status on failure. *x is malloc'd. */
+ * float32, in the data's own units: a run on your own data scales them as it was trained).
+ * A run on your own data also reads a file in its data's format (a CSV, a folder: every sample
+ * of it in order, with the run's options). Shapes that do not fit are refused with the
+ * expected and the given shape. Prints the reason and returns the exit status on failure.
+ * *x is malloc'd. */
 int train_ckpt_input(const char *cmd, const run_model *m, const char *path, float **x, int64_t *n);
 
 /* Runs the model on n samples: encode gives n x latent values, else the reconstructions
  * (n samples in the per-sample layout) into out. Returns -1 when out of memory. */
 int train_ckpt_apply(run_model *m, const float *x, int64_t n, int encode, float *out);
+
+/* Undoes the run's scaling on n samples of model output (reconstructions), back in the
+ * data's own units; nothing for images and built-in sets. */
+void train_ckpt_unscale(const run_model *m, float *y, int64_t n);
 
 #endif

@@ -10,8 +10,11 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "scaling.h"
 
 int train_record_open(train_record *rec, store *st, int64_t parent_run, ae_err *err)
 {
@@ -102,6 +105,7 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
     param_text(p, &n, "model", cfg->model);
     param_text(p, &n, "dataset", run.dataset);
     if (cfg->data_dir[0]) param_text(p, &n, "data_dir", cfg->data_dir);
+    if (info->data_spec) param_text(p, &n, "data_spec", info->data_spec);
     param_num(p, &n, "latent", cfg->latent);
     param_num(p, &n, "epochs", cfg->epochs);
     param_num(p, &n, "batch", cfg->batch);
@@ -138,6 +142,14 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
     if (store_run_begin(rec->st, &run, p, n, &rec->run, err)) return -1;
     snprintf(rec->uuid, sizeof rec->uuid, "%s", run.uuid);
 
+    if (info->scaling && info->scaling->n > 0) { /* applied by every later use of the data */
+        char *json = ds_scaling_to_json(info->scaling);
+        if (!json) return ae_fail(err, "out of memory");
+        int rc = store_artifact_put(rec->st, rec->run, "data_scaling", "text", info->scaling->n, 1,
+                                    json, strlen(json), err);
+        free(json);
+        if (rc) return -1;
+    }
     if (info->nclasses > 0 && info->class_names) { /* for the latent view's legend */
         char names[1024] = "";
         for (int i = 0; i < info->nclasses; i++) {

@@ -18,6 +18,7 @@
 #include "blas.h"
 #include "checkpoint.h"
 #include "dataset.h"
+#include "dspec.h"
 #include "model.h"
 #include "net.h"
 #include "optim.h"
@@ -46,6 +47,10 @@ int train_config_resolve(train_config *cfg, ae_err *err)
 {
     const model_preset *p = model_preset_find(cfg->model);
     if (!p) return ae_fail(err, "unknown model '%s'", cfg->model);
+    if (cfg->data_spec[0]) { /* your own data: the model says what it takes when built */
+        if (!cfg->dataset[0]) return ae_fail(err, "your own data needs a name");
+        return 0;
+    }
     if (cfg->dataset[0]) {
         if (!ds_known(cfg->dataset)) return ae_fail(err, "unknown dataset '%s'", cfg->dataset);
         if (ds_kind_of(cfg->dataset) != p->kind)
@@ -82,8 +87,9 @@ int train_config_check(const train_config *c, ae_err *err)
         return ae_fail(err, "epochs %d is out of range (1 to 1000000)", c->epochs);
     if (c->batch < 1 || c->batch > 65536)
         return ae_fail(err, "batch size %d is out of range (1 to 65536)", c->batch);
-    if (c->train_n < 1) return ae_fail(err, "training samples must be at least 1");
-    if (c->test_n < 1) return ae_fail(err, "test samples must be at least 1");
+    int least = c->data_spec[0] ? 0 : 1; /* your own data: 0 is every sample */
+    if (c->train_n < least) return ae_fail(err, "training samples must be at least 1");
+    if (c->test_n < least) return ae_fail(err, "test samples must be at least 1");
     if (!(c->lr > 0 && c->lr <= 1e9))
         return ae_fail(err, "learning rate %g is out of range (above 0, at most 1e9)", c->lr);
     if (c->threads < 1 || c->threads > 256)
@@ -99,6 +105,30 @@ void train_result_free(train_result *r)
     free(r->latents);
     free(r->labels);
     r->latents = NULL, r->labels = NULL;
+}
+
+/* Your own data: both splits from the spec, with a resumed run's scaling when it has one;
+ * cfg's sample counts become the loaded ones, so the record says what was trained on. */
+static int train_load_own(train_config *cfg, dataset *tr, dataset *te, ae_err *err)
+{
+    ds_spec spec;
+    ds_spec_init(&spec);
+    snprintf(spec.name, sizeof spec.name, "%s", cfg->dataset);
+    if (ds_spec_from_text(cfg->data_spec, &spec, err)) return -1;
+    ds_scaling fixed = {0};
+    if (cfg->scaling_from[0] && ckpt_scaling_read(cfg->scaling_from, &fixed, err)) return -1;
+    ds_load_req rq = {.ntrain = cfg->train_n,
+                      .ntest = cfg->test_n,
+                      .fixed = fixed.n ? &fixed : NULL,
+                      .threads = cfg->threads};
+    int rc = ds_spec_load(&spec, &rq, tr, te, err);
+    ds_scaling_free(&fixed);
+    if (rc) return -1;
+    cfg->train_n = tr->n, cfg->test_n = te->n;
+    if (tr->n < 1 || te->n < 1)
+        return ae_fail(err, "%s: %d training and %d test samples: both splits need at least one",
+                       spec.path, tr->n, te->n);
+    return 0;
 }
 
 /* ---- the data-parallel step ---- */
@@ -253,8 +283,14 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     double *sums = NULL;
 
     if (train_config_resolve(&cfg, err) || train_config_check(&cfg, err)) goto out;
-    ds_options o = {.data_dir = cfg.data_dir[0] ? cfg.data_dir : NULL, .n = cfg.train_n};
-    if (ds_load(cfg.dataset, DS_TRAIN, &o, &tr, err)) goto out;
+    if (cfg.data_spec[0]) {
+        if (train_load_own(&cfg, &tr, &te, err)) goto out;
+    } else {
+        ds_options o = {.data_dir = cfg.data_dir[0] ? cfg.data_dir : NULL, .n = cfg.train_n};
+        if (ds_load(cfg.dataset, DS_TRAIN, &o, &tr, err)) goto out;
+        o.n = cfg.test_n;
+        if (ds_load(cfg.dataset, DS_TEST, &o, &te, err)) goto out;
+    }
     if (cfg.data_sha256[0] && strcmp(cfg.data_sha256, tr.sha256) && !cfg.force_data) {
         ae_fail(err,
                 "the training data changed since the run was trained (SHA-256 of its %d samples "
@@ -263,8 +299,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                 tr.n, tr.sha256, cfg.data_sha256);
         goto out;
     }
-    o.n = cfg.test_n;
-    if (ds_load(cfg.dataset, DS_TEST, &o, &te, err) || ds_same_shape(&tr, &te, err)) goto out;
+    if (ds_same_shape(&tr, &te, err)) goto out;
 
     net_shape in =
         tr.kind == DS_IMAGES ? (net_shape){3, tr.h, tr.w, tr.c} : (net_shape){2, tr.t, 1, tr.f};
@@ -341,7 +376,9 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     const char *classes[DS_MAX_CLASSES];
     for (int i = 0; i < tr.nclasses; i++) classes[i] = tr.class_names[i];
     train_info info = {&cfg,   cfg.dataset, tr.sha256,       files,   tr.nfiles,   n.nparams,
-                       tr.dim, nbatches,    blas_corename(), classes, tr.nclasses, ep0};
+                       tr.dim, nbatches,    blas_corename(), classes, tr.nclasses, ep0,
+                       NULL,   NULL};
+    if (cfg.data_spec[0]) info.data_spec = cfg.data_spec, info.scaling = &tr.scaling;
     res->params = n.nparams;
     if (obs && obs->on_start && obs->on_start(obs->ctx, &info, err)) goto out;
     started = 1;

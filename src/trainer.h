@@ -16,6 +16,8 @@
 
 #include "err.h"
 
+struct ds_scaling;
+
 typedef struct train_config {
     char model[24];      /* a model preset name: "cnn", "lstm", ... (models/presets) */
     char dataset[32];    /* "" means the model's default */
@@ -37,6 +39,12 @@ typedef struct train_config {
      * on when they differ (--force). */
     char data_sha256[65];
     int force_data;
+    /* Your own data (core/dspec.h): the spec's text form ("" for a built-in set; dataset then
+     * holds the spec's name), and a checkpoint whose __metadata__ data_scaling is applied
+     * instead of fitting one (a resumed or continued run's; "" fits on the training split).
+     * With a spec, train_n and test_n 0 mean every sample of the split. */
+    char data_spec[1024];
+    char scaling_from[1024];
 } train_config;
 
 /* The seed's defaults for a model preset (dataset left "" for the CLI to resolve). */
@@ -59,6 +67,9 @@ typedef struct train_info { /* what is known once data and model are ready */
     const char *const *class_names;
     int nclasses;
     int first_epoch; /* 1, or where a resumed run goes on */
+    /* Your own data: the spec's text and the scaling applied (NULL for built-in sets). */
+    const char *data_spec;
+    const struct ds_scaling *scaling;
 } train_info;
 
 struct net;

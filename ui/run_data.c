@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "dspec.h"
 
 static const store_param *param_find(const store_param *p, int n, const char *name)
 {
@@ -21,6 +22,71 @@ const char *run_data_state_name(run_data_state s)
     return s >= RUN_DATA_SAME && s <= RUN_DATA_UNAVAILABLE ? names[s] : "?";
 }
 
+int run_data_load(store *st, int64_t run, int split, dataset *out, ae_err *err)
+{
+    memset(out, 0, sizeof *out);
+    store_param *p;
+    int np;
+    if (store_params_get(st, run, &p, &np, err)) return -1;
+    const store_param *name = param_find(p, np, "dataset"), *dir = param_find(p, np, "data_dir");
+    const store_param *count = param_find(p, np, split == DS_TRAIN ? "train" : "test");
+    const store_param *spec_p = param_find(p, np, "data_spec");
+    int rc = -1;
+    if (!name || !name->is_text || !count || count->is_text || !(count->num >= 1) ||
+        count->num > 1e9) {
+        ae_fail(err, "run %lld: its parameters do not say which data it saw", (long long)run);
+        goto out;
+    }
+    ds_options o = {.data_dir = dir && dir->is_text && dir->text[0] ? dir->text : NULL,
+                    .n = (int)count->num};
+    if (!spec_p || !spec_p->is_text) {
+        rc = ds_load(name->text, split, &o, out, err);
+        goto out;
+    }
+    ds_spec spec;
+    ds_spec_init(&spec);
+    snprintf(spec.name, sizeof spec.name, "%.31s", name->text);
+    if (ds_spec_from_text(spec_p->text, &spec, err)) {
+        ae_wrap(err, "run %lld: data_spec", (long long)run);
+        goto out;
+    }
+    ds_scaling fixed = {0};
+    char dtype[16];
+    int rows, cols;
+    void *json = NULL;
+    size_t len;
+    if (store_artifact_get(st, run, "data_scaling", dtype, &rows, &cols, &json, &len, err))
+        goto out;
+    if (json) {
+        char *text = malloc(len + 1);
+        if (!text) {
+            free(json);
+            ae_fail(err, "out of memory");
+            goto out;
+        }
+        memcpy(text, json, len);
+        text[len] = 0;
+        free(json);
+        int bad = ds_scaling_from_json(text, &fixed, err);
+        free(text);
+        if (bad) {
+            ae_wrap(err, "run %lld: data_scaling", (long long)run);
+            goto out;
+        }
+    }
+    ds_load_req rq = {.ntrain = split == DS_TRAIN ? o.n : -1,
+                      .ntest = split == DS_TEST ? o.n : -1,
+                      .fixed = fixed.n ? &fixed : NULL,
+                      .threads = 2};
+    rc = ds_spec_load(&spec, &rq, split == DS_TRAIN ? out : NULL, split == DS_TEST ? out : NULL,
+                      err);
+    ds_scaling_free(&fixed);
+out:
+    free(p);
+    if (rc) ds_free(out);
+    return rc;
+}
+
 int run_data_check(store *st, int64_t run, run_data *out, ae_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -31,26 +97,9 @@ int run_data_check(store *st, int64_t run, run_data *out, ae_err *err)
         out->state = RUN_DATA_UNRECORDED;
         return 0;
     }
-    store_param *p;
-    int np;
-    if (store_params_get(st, run, &p, &np, err)) return -1;
-    const store_param *name = param_find(p, np, "dataset"), *dir = param_find(p, np, "data_dir");
-    const store_param *count = param_find(p, np, "train");
-    if (!name || !name->is_text || !count || count->is_text || !(count->num >= 1) ||
-        count->num > 1e9) {
-        free(p);
-        out->state = RUN_DATA_UNAVAILABLE;
-        snprintf(out->why, sizeof out->why, "run %lld: its parameters do not say which data it saw",
-                 (long long)run);
-        return 0;
-    }
     dataset ds = {0};
-    ds_options o = {.data_dir = dir && dir->is_text && dir->text[0] ? dir->text : NULL,
-                    .n = (int)count->num};
     ae_err lerr = {{0}};
-    int rc = ds_load(name->text, DS_TRAIN, &o, &ds, &lerr);
-    free(p);
-    if (rc) {
+    if (run_data_load(st, run, DS_TRAIN, &ds, &lerr)) {
         out->state = RUN_DATA_UNAVAILABLE;
         snprintf(out->why, sizeof out->why, "%s", lerr.msg);
     } else {

@@ -30,6 +30,14 @@ typedef struct run_data {
 /* Fills out for run; -1 only when the store cannot be read (err says why). */
 int run_data_check(store *st, int64_t run, run_data *out, ae_err *err);
 
+/* Loads split (DS_TRAIN or DS_TEST) of the data run was trained on, as the trainer loaded
+ * it: a built-in set by name, data_dir and the run's sample count, your own data by the
+ * recorded spec (parameter data_spec) with the recorded scaling (artifact data_scaling)
+ * applied, so out->scaling undoes it. -1 with a message when the run's parameters do not say,
+ * or the data cannot be read. */
+struct dataset;
+int run_data_load(store *st, int64_t run, int split, struct dataset *out, ae_err *err);
+
 /* "same", "changed", "unrecorded", "unavailable". */
 const char *run_data_state_name(run_data_state s);
 
