@@ -33,8 +33,8 @@ keys '?'; expect "Keys: Model screen" 3 "help overlay"
 keys x; expect "Total params|params" 3 "help closes"
 keys Tab; expect "Runs: 0 in the store" 3 "Tab wraps to Home"
 
-# ---- a tiny training run typed into the form: epochs 3, train 128, test 32
-keys 2 j j j Enter 3 Enter j j j Enter 128 Enter j Enter 32 Enter
+# ---- a tiny training run typed into the form: lstm, epochs 3, train 128, test 32
+keys 2 Enter lstm Enter j j j Enter 3 Enter j j j Enter 128 Enter j Enter 32 Enter
 expect "Epochs +3" 3 "epochs typed"
 expect "Train +128" 3 "train samples typed"
 expect "Test +32" 3 "test samples typed"

@@ -16,9 +16,9 @@ wait_exit() {
 }
 status_of() { "$BIN" show --json "$1" --db "$DB" 2>/dev/null | grep -o '"status": "[a-z]*"' | head -1; }
 epochs_of() { "$BIN" show --json "$1" --db "$DB" 2>/dev/null | grep '"summary"' | grep -o '"epochs": [0-9]*' | grep -o '[0-9]*$'; }
-# a long tiny run: lstm, 128 train, 32 test, 200 epochs (about 0.25 s each)
+# a long tiny run: lstm (typed: the form opens on the CNN), 128 train, 32 test, 200 epochs (about 0.25 s each)
 long_run() {
-    keys 2 j j j Enter 200 Enter j j j Enter 128 Enter j Enter 32 Enter s
+    keys 2 Enter lstm Enter j j j Enter 200 Enter j j j Enter 128 Enter j Enter 32 Enter s
     expect "Run #$1 training" 15 "run $1 trains"
     expect "ep [1-9][0-9]*: train" 15 "run $1 has an epoch"
 }

@@ -64,5 +64,28 @@ if body | grep -q "8000 training" && body | grep -q "holds 100"; then ok; else
 if cap | tail -1 | grep -q "last run #1 failed"; then bad "the status bar names run 1 as failed: $(cap | tail -1)"; else ok; fi
 if "$BIN" show --json 1 --db "$DB" | grep -q '"status": "finished"'; then ok; else bad "run 1 is not finished in the store"; fi
 
+# ---- the form opens on the seed's CNN with a dataset that is found; changing Model keeps the
+# fields the user set and never picks a dataset that is not found
+APP_ARGS="--screen 2 --data-dir $T/small" start 80 24
+expect "Model +cnn" 3 "the form opens on the CNN"
+expect "Dataset +(cifar10|fashion-mnist)" 3 "on an image dataset"
+if body | grep -q "not found"; then bad "the form opens on a dataset that is not found"; else ok; fi
+keys j j Enter 8 Enter j Enter 2 Enter j j j Enter 64 Enter k k k k k k Enter lstm Enter
+expect "Model +lstm" 3 "Model typed"
+expect "Dataset +sines" 3 "the LSTM's dataset"
+if body | grep -qE "Latent +8( |$)" && body | grep -qE "Epochs +2( |$)" && body | grep -qE "Train +64( |$)"; then
+    ok; else bad "latent 8, epochs 2, train 64 not kept for the LSTM"; body | sed 's/^/  | /' | head -12; fi
+keys Enter cnn Enter
+expect "Model +cnn" 3 "back to the CNN"
+if body | grep -qE "Latent +8( |$)" && body | grep -qE "Train +64( |$)"; then ok; else bad "latent and train not kept back on the CNN"; fi
+if body | grep -q "not found"; then bad "a dataset that is not found was picked: $(body | grep Dataset)"; else ok; fi
+SHARED=${AETUI_SHARED_DATA:-}
+if [ -f "$SHARED/cifar-10-batches-bin/test_batch.bin" ]; then
+    APP_ARGS="--screen 2 --data-dir $SHARED" start 80 24
+    expect "Dataset +cifar10" 3 "cifar10 first when it is found"
+else
+    echo "SKIP (part): no CIFAR-10 under \$AETUI_SHARED_DATA"
+fi
+
 echo "test_tui_train: $passes passed, $fails failed"
 [ "$fails" = 0 ]

@@ -904,7 +904,7 @@ static void load_form(tui *t)
     const store_param *p;
     tui_form f;
     const char *model = s->drun.model;
-    if (tui_form_defaults(&f, model)) {
+    if (tui_form_defaults(&f, model, t->app->data_dir)) {
         tui_message(t, "unknown model '%s'", model);
         return;
     }
@@ -916,6 +916,7 @@ static void load_form(tui *t)
     if ((p = param(s, "train")) && !p->is_text) f.train_n = (int)p->num;
     if ((p = param(s, "test")) && !p->is_text) f.test_n = (int)p->num;
     f.seed = s->drun.seed;
+    f.user_set = TUI_SET_ALL; /* the run's settings are the ones chosen */
     t->form = f;
     t->form_parent = s->drun.id;
     tui_message(t, "run #%lld loaded: s trains a child of it", (long long)s->drun.id);

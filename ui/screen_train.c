@@ -97,13 +97,28 @@ static void field_value(const tui_form *f, int i, char *out, size_t len)
     }
 }
 
+/* The TUI_SET_* bit of a field (0 for the model and the dataset). */
+static unsigned field_bit(int i)
+{
+    static const unsigned bit[NFIELDS] = {0,
+                                          0,
+                                          TUI_SET_LATENT,
+                                          TUI_SET_EPOCHS,
+                                          TUI_SET_BATCH,
+                                          TUI_SET_LR,
+                                          TUI_SET_TRAIN,
+                                          TUI_SET_TEST,
+                                          TUI_SET_SEED};
+    return i >= 0 && i < NFIELDS ? bit[i] : 0;
+}
+
 /* Sets a field from text; -1 with a message when the value is bad. */
 static int field_set(tui *t, int i, const char *s)
 {
     tui_form *f = &t->form;
     char *end;
     if (i == F_MODEL) {
-        if (tui_form_defaults(f, s)) {
+        if (tui_form_change_model(f, s, t->app->data_dir)) {
             tui_message(t, "unknown model '%s'", s);
             return -1;
         }
@@ -125,6 +140,7 @@ static int field_set(tui *t, int i, const char *s)
             return -1;
         }
         f->lr = v;
+        f->user_set |= TUI_SET_LR;
         return 0;
     }
     if (i == F_SEED) {
@@ -134,6 +150,7 @@ static int field_set(tui *t, int i, const char *s)
             return -1;
         }
         f->seed = v;
+        f->user_set |= TUI_SET_SEED;
         return 0;
     }
     long v = strtol(s, &end, 10);
@@ -145,6 +162,7 @@ static int field_set(tui *t, int i, const char *s)
     }
     int *dst[NFIELDS] = {0, 0, &f->latent, &f->epochs, &f->batch, 0, &f->train_n, &f->test_n, 0};
     *dst[i] = (int)v;
+    f->user_set |= field_bit(i);
     return 0;
 }
 
@@ -156,19 +174,24 @@ static void cycle_model(tui *t, int dir)
         n++;
     }
     if (!n) return;
-    tui_form_defaults(&t->form, model_presets[(cur + dir + n) % n].name);
+    tui_form_change_model(&t->form, model_presets[(cur + dir + n) % n].name, t->app->data_dir);
 }
 
+/* The datasets of the model's kind whose files are found (all of them when none is, so that
+ * the form can still show which one is missing). */
 static void cycle_dataset(tui *t, int dir)
 {
     const model_preset *p = model_preset_find(t->form.model);
     const char *list[16];
-    int n = 0, cur = 0;
-    for (int i = 0; ds_names[i] && n < 16; i++) {
-        if (p && ds_kind_of(ds_names[i]) != p->kind) continue;
-        if (!strcmp(ds_names[i], t->form.dataset)) cur = n;
-        list[n++] = ds_names[i];
-    }
+    int n = 0, cur = -1;
+    for (int pass = 0; pass < 2 && !n; pass++)
+        for (int i = 0; ds_names[i] && n < 16; i++) {
+            if (p && ds_kind_of(ds_names[i]) != p->kind) continue;
+            if (!pass && !tui_dataset_found(ds_names[i], t->app->data_dir)) continue;
+            if (!strcmp(ds_names[i], t->form.dataset)) cur = n;
+            list[n++] = ds_names[i];
+        }
+    if (cur < 0) cur = dir > 0 ? -1 : 0; /* from a missing one: the first (or last) found */
     if (n) snprintf(t->form.dataset, sizeof t->form.dataset, "%s", list[(cur + dir + n) % n]);
 }
 
@@ -207,6 +230,7 @@ static void step_field(tui *t, int dir)
     default:
         break;
     }
+    f->user_set |= field_bit(t->train.field);
     if (f->latent > 65536) f->latent = 65536;
     if (f->batch > 65536) f->batch = 65536;
 }
@@ -438,6 +462,17 @@ static void draw_curves(tui *t, int y, int x, int h, int w)
     }
 }
 
+/* Whether the form's dataset is found (looked up again only when the name changes). */
+static int dataset_found(tui *t)
+{
+    tui_train_state *s = &t->train;
+    if (strcmp(s->found_name, t->form.dataset)) {
+        snprintf(s->found_name, sizeof s->found_name, "%s", t->form.dataset);
+        s->found = tui_dataset_found(t->form.dataset, t->app->data_dir);
+    }
+    return s->found;
+}
+
 static void train_draw(tui *t, int y, int x, int h, int w)
 {
     tui_clear(y, x, h, w);
@@ -457,10 +492,12 @@ static void train_draw(tui *t, int y, int x, int h, int w)
             (i == F_MODEL || i == F_DATASET) && sel && !t->train.editing ? " <>" : "";
         char v2[96];
         snprintf(v2, sizeof v2, "%s%s", val, arrows);
-        crt_put(y + 1 + i, x + 11, lw - 12, v2,
-                sel && t->train.editing ? crt_attr(&t->crt, CRT_FIELD_EDIT)
-                                        : crt_attr(&t->crt, CRT_FIELD),
-                sel && t->train.editing);
+        int u = crt_put(y + 1 + i, x + 11, lw - 12, v2,
+                        sel && t->train.editing ? crt_attr(&t->crt, CRT_FIELD_EDIT)
+                                                : crt_attr(&t->crt, CRT_FIELD),
+                        sel && t->train.editing);
+        if (i == F_DATASET && !(sel && t->train.editing) && !dataset_found(t))
+            crt_put(y + 1 + i, x + 12 + u, lw - 13 - u, "not found", crt_attr(&t->crt, CRT_BAD), 0);
     }
     char pl[64];
     if (t->form_parent)
@@ -558,7 +595,7 @@ static int train_action(tui *t, int action, int key)
     case T_DEFAULTS: {
         char m[24];
         snprintf(m, sizeof m, "%s", t->form.model);
-        tui_form_defaults(&t->form, m);
+        tui_form_defaults(&t->form, m, t->app->data_dir);
         tui_message(t, "%s defaults", m);
         return 1;
     }

@@ -830,7 +830,11 @@ int tui_run(const tui_app *app, ae_err *err)
     }
     tui_live_init(&t->live);
     tui_live_init(&t->parent);
-    tui_form_defaults(&t->form, "lstm");
+    /* the seed's CNN on a dataset that is found; the LSTM (its data is made) when no image
+     * dataset is, so that the first run is never set up to fail */
+    if (tui_form_defaults(&t->form, "cnn", app->data_dir) ||
+        !tui_dataset_found(t->form.dataset, app->data_dir))
+        tui_form_defaults(&t->form, "lstm", app->data_dir);
     tui_plot_init(&t->train.loss, &t->crt);
     tui_plot_init(&t->train.mae, &t->crt);
     tui_plot_init(&t->runs.dplot, &t->crt);

@@ -41,11 +41,32 @@ typedef struct tui_form {
     int latent, epochs, batch, train_n, test_n;
     double lr;
     unsigned long long seed;
-    char tag[16]; /* a tag the recorded run gets ("sweep"), "" for none */
+    char tag[16];      /* a tag the recorded run gets ("sweep"), "" for none */
+    unsigned user_set; /* TUI_SET_*: the fields the user set (kept when the model changes) */
 } tui_form;
 
-/* The preset's defaults (the seed's), dataset included. -1 for an unknown model. */
-int tui_form_defaults(tui_form *f, const char *model);
+enum {
+    TUI_SET_LATENT = 1,
+    TUI_SET_EPOCHS = 2,
+    TUI_SET_BATCH = 4,
+    TUI_SET_LR = 8,
+    TUI_SET_TRAIN = 16,
+    TUI_SET_TEST = 32,
+    TUI_SET_SEED = 64,
+    TUI_SET_ALL = 127
+};
+
+/* The preset's defaults (the seed's). The dataset is the preset's when its files are found
+ * (data_dir, --data-dir, searched first; may be NULL), else the first found of the same kind,
+ * else the preset's. -1 for an unknown model. */
+int tui_form_defaults(tui_form *f, const char *model, const char *data_dir);
+/* The Model field changed: f becomes the new model's defaults, keeping the fields the user set
+ * (f->user_set) where they are valid for it (sample counts within the dataset's size, the
+ * batch within the training samples) and the dataset when it suits the model and is found;
+ * never a dataset that is not found when one of the kind is. -1 for an unknown model. */
+int tui_form_change_model(tui_form *f, const char *model, const char *data_dir);
+/* 1 when the dataset's files are found (data_dir first; sines is made, always found). */
+int tui_dataset_found(const char *name, const char *data_dir);
 /* Values per sample of a dataset (3072 for cifar10, 784 for the MNISTs, 500 for sines), 0
  * when unknown. */
 int tui_dataset_dim(const char *dataset);
@@ -254,6 +275,8 @@ typedef struct tui_train_state {
     char buf[64];
     int blen;
     tui_plot loss, mae;
+    char found_name[32]; /* the dataset `found` is about */
+    int found;
     char err[512]; /* why the last `s` could not start a run ("" none): shown beside the form
                       until the next start */
 } tui_train_state;

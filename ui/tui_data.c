@@ -9,23 +9,33 @@
 #include "model.h"
 #include "tui.h"
 
-int tui_form_defaults(tui_form *f, const char *model)
+int tui_dataset_found(const char *name, const char *data_dir)
+{
+    char dir[1024];
+    return name && ds_locate(name, data_dir, dir, sizeof dir, NULL) == 0;
+}
+
+/* The dataset a model opens with: the preset's when it is found, else the first one of the
+ * same kind that is (images: cifar10, else fashion-mnist, as train_config_resolve chooses),
+ * else the preset's all the same (the form then says "not found"). */
+static void pick_dataset(tui_form *f, const model_preset *p, const char *data_dir)
+{
+    snprintf(f->dataset, sizeof f->dataset, "%s", p->default_dataset ? p->default_dataset : "");
+    if (f->dataset[0] && tui_dataset_found(f->dataset, data_dir)) return;
+    for (int i = 0; ds_names[i]; i++)
+        if (ds_kind_of(ds_names[i]) == p->kind && tui_dataset_found(ds_names[i], data_dir)) {
+            snprintf(f->dataset, sizeof f->dataset, "%s", ds_names[i]);
+            return;
+        }
+}
+
+int tui_form_defaults(tui_form *f, const char *model, const char *data_dir)
 {
     const model_preset *p = model_preset_find(model);
     if (!p) return -1;
     memset(f, 0, sizeof *f);
     snprintf(f->model, sizeof f->model, "%s", p->name);
-    snprintf(f->dataset, sizeof f->dataset, "%s", p->default_dataset ? p->default_dataset : "");
-    /* the seed's dataset when it is found, else the first one of the same kind that is (cnn:
-     * cifar10, else fashion-mnist, as train_config_resolve does) */
-    char dir[1024];
-    if (f->dataset[0] && ds_locate(f->dataset, NULL, dir, sizeof dir, NULL) != 0)
-        for (int i = 0; ds_names[i]; i++)
-            if (ds_kind_of(ds_names[i]) == p->kind &&
-                ds_locate(ds_names[i], NULL, dir, sizeof dir, NULL) == 0) {
-                snprintf(f->dataset, sizeof f->dataset, "%s", ds_names[i]);
-                break;
-            }
+    pick_dataset(f, p, data_dir);
     f->latent = p->latent;
     f->epochs = p->epochs;
     f->batch = p->batch;
@@ -33,6 +43,39 @@ int tui_form_defaults(tui_form *f, const char *model)
     f->test_n = p->test_n;
     f->lr = p->lr;
     f->seed = 1;
+    return 0;
+}
+
+/* The most samples a split of the dataset has (0: no limit, the synthetic sines). */
+static int split_max(const char *dataset, int test)
+{
+    if (!strcmp(dataset, "cifar10")) return test ? 10000 : 50000;
+    if (!strcmp(dataset, "fashion-mnist") || !strcmp(dataset, "mnist")) return test ? 10000 : 60000;
+    return 0;
+}
+
+int tui_form_change_model(tui_form *f, const char *model, const char *data_dir)
+{
+    const model_preset *p = model_preset_find(model);
+    if (!p) return -1;
+    tui_form old = *f, n;
+    tui_form_defaults(&n, model, data_dir);
+    /* the dataset stays when it suits the new model and is found */
+    if (old.dataset[0] && ds_kind_of(old.dataset) == p->kind &&
+        tui_dataset_found(old.dataset, data_dir))
+        snprintf(n.dataset, sizeof n.dataset, "%s", old.dataset);
+    unsigned set = old.user_set;
+    if (set & TUI_SET_LATENT) n.latent = old.latent;
+    if (set & TUI_SET_EPOCHS) n.epochs = old.epochs;
+    if (set & TUI_SET_LR) n.lr = old.lr;
+    if (set & TUI_SET_SEED) n.seed = old.seed;
+    int mtr = split_max(n.dataset, 0), mte = split_max(n.dataset, 1);
+    if (set & TUI_SET_TRAIN && (!mtr || old.train_n <= mtr)) n.train_n = old.train_n;
+    if (set & TUI_SET_TEST && (!mte || old.test_n <= mte)) n.test_n = old.test_n;
+    if (set & TUI_SET_BATCH && old.batch <= n.train_n) n.batch = old.batch;
+    n.user_set = set;
+    snprintf(n.tag, sizeof n.tag, "%s", old.tag);
+    *f = n;
     return 0;
 }
 
