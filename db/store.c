@@ -167,6 +167,7 @@ static const char *const store_sql[SQ_COUNT] = {
     [SQ_EPOCH_INSERT] =
         "INSERT INTO epochs(run, epoch, train_loss, train_mae, test_loss, test_mae, seconds,"
         " samples_per_sec, lr, nbatches, batch_losses) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+    [SQ_EPOCHS_FROM_DELETE] = "DELETE FROM epochs WHERE run = ?1 AND epoch >= ?2",
     /* In an upsert's SET, bare column names are the old row's values. */
     [SQ_SUMMARY_UPSERT] =
         "INSERT INTO summary(run, epochs, best_epoch, best_test_loss, test_mse, test_mae,"

@@ -143,10 +143,13 @@ typedef struct store_epoch {
 } store_epoch;
 
 /* Appends one epoch with its per-batch losses and updates the run's summary, in one
- * transaction. Refuses (and stores nothing) when a metric or a batch loss is NaN or infinite.
- * Batch losses are packed (see store_pack_losses: relative error <= 7e-4, ~1 byte each).
- * The summary's seconds are the sum of the epochs' seconds and its samples/s the samples of
- * all epochs over that sum, so a run resumed any number of times adds up. */
+ * transaction. An epoch the run holds already is refused, unless the run was taken up again
+ * through this handle from that epoch or an earlier one (store_run_reopen): it is then
+ * replaced, the epochs after it dropped, and the summary made anew from the epochs. Refuses (and
+ * stores nothing) when a metric or a batch loss is NaN or infinite. Batch losses are packed (see
+ * store_pack_losses: relative error <= 7e-4, ~1 byte each). The summary's seconds are the sum of
+ * the epochs' seconds and its samples/s the samples of all epochs over that sum, so a run resumed
+ * any number of times adds up. */
 int store_epoch_add(store *st, int64_t run, const store_epoch *ep, const float *batch_losses,
                     int nbatches, ae_err *err);
 
@@ -155,8 +158,10 @@ int store_epoch_add(store *st, int64_t run, const store_epoch *ep, const float *
 int store_run_end(store *st, int64_t run, const char *status, const char *message, ae_err *err);
 
 /* Takes a run up again under this process (`train --resume`): status 'running' with this
- * pid and host, end cleared, epochs from from_epoch on dropped, summary rebuilt from the rest,
- * in one transaction. Refused for a run that is running. */
+ * pid and host, end cleared, in one transaction. Its epochs and summary stay as they are
+ * until this handle records epoch from_epoch or a later one again: store_epoch_add then
+ * replaces that epoch and drops the ones after it (a resume that fails first loses nothing).
+ * Refused for a run that is running. */
 int store_run_reopen(store *st, int64_t run, int from_epoch, ae_err *err);
 
 int store_run_set_checkpoint(store *st, int64_t run, const char *path, ae_err *err);

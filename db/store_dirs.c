@@ -65,6 +65,7 @@ void store_mine_add(store *st, int64_t id, const char *uuid)
     }
     st->mine[k].id = id;
     snprintf(st->mine[k].uuid, sizeof st->mine[k].uuid, "%s", uuid);
+    st->mine[k].redo_from = 0;
 }
 
 /* ---- where ------------------------------------------------------------------------------ */

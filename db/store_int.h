@@ -26,6 +26,7 @@ enum store_stmt_id {
     SQ_RUN_INSERT,
     SQ_PARAM_INSERT,
     SQ_EPOCH_INSERT,
+    SQ_EPOCHS_FROM_DELETE,
     SQ_SUMMARY_UPSERT,
     SQ_RUN_STATUS,
     SQ_RUN_END,
@@ -79,6 +80,7 @@ struct store {
     struct {
         int64_t id;
         char uuid[37];
+        int redo_from; /* taken up again: epochs from here on are replaced when recorded */
     } mine[STORE_MINE_MAX];
     int nmine;
 };
@@ -106,6 +108,9 @@ int store_dirs_adopt(store *st, ae_err *err);
  * and older *.tmp-XXXXXX ones in the directories of runs that are not running (store_dirs.c).
  * Best effort: nothing is reported. */
 void store_dirs_clean(store *st);
+/* Makes run's summary anew from its epochs (none: no summary row), inside the caller's
+ * transaction (store_reopen.c). */
+int store_summary_rebuild(store *st, int64_t run, ae_err *err);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (rollback never fails). */
 int store_begin(store *st, ae_err *err);
 int store_commit(store *st, ae_err *err);

@@ -2,10 +2,13 @@
  * one run in the store instead of splitting into a parent and a child.
  *
  * In one transaction: the run must exist and not be running; it becomes 'running' under the
- * calling process (pid, its start time, host), its end is cleared, the epochs from
- * `from_epoch` on are dropped (a stopped run's last epoch may be partial, and resuming redoes
- * it), and the summary is rebuilt from the epochs that remain (their seconds and samples add
- * up: an epoch redone from the middle counts the time of its first part too, see trainer.c). */
+ * calling process (pid, its start time, host) and its end is cleared. Its epochs stay: the
+ * epochs the resume redoes, from `from_epoch` on (a stopped run's partial last epoch, or an
+ * epoch recorded just before a kill whose files were not written), are replaced one by one
+ * when this handle records them again (store_epoch_add), so a resume that fails or is killed
+ * before that loses nothing the store held, its time included. store_summary_rebuild makes the
+ * summary from the epochs (their seconds and samples add up: an epoch redone from the middle counts
+ * the time of its first part too, see trainer.c). */
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +28,27 @@ static int exec1(store *st, const char *sql, int64_t run, int64_t arg, ae_err *e
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_fail_db(st, err, what);
+}
+
+/* The summary of run ?1 from its epochs: the last, the best (lowest test loss, the earliest of
+ * equals) and the totals of seconds and samples. */
+static const char summary_sql[] =
+    "INSERT INTO summary(run, epochs, best_epoch, best_test_loss, test_mse, test_mae,"
+    " train_loss, seconds, samples, samples_per_sec)"
+    " SELECT ?1, last.epoch, best.epoch, best.test_loss, last.test_loss,"
+    " last.test_mae, last.train_loss, tot.s, tot.n,"
+    " CASE WHEN tot.s > 0 AND tot.n > 0 THEN tot.n / tot.s ELSE last.samples_per_sec END"
+    " FROM (SELECT * FROM epochs WHERE run = ?1 ORDER BY epoch DESC LIMIT 1) last,"
+    " (SELECT * FROM epochs WHERE run = ?1 ORDER BY test_loss, epoch LIMIT 1) best,"
+    " (SELECT coalesce(sum(seconds), 0) s,"
+    "  coalesce(sum(seconds * coalesce(samples_per_sec, 0)), 0) n"
+    "  FROM epochs WHERE run = ?1) tot";
+
+int store_summary_rebuild(store *st, int64_t run, ae_err *err)
+{
+    if (exec1(st, "DELETE FROM summary WHERE run = ?1", run, 0, err, "rebuilding the summary"))
+        return -1;
+    return exec1(st, summary_sql, run, 0, err, "rebuilding the summary");
 }
 
 int store_run_reopen(store *st, int64_t run, int from_epoch, ae_err *err)
@@ -74,24 +98,10 @@ int store_run_reopen(store *st, int64_t run, int from_epoch, ae_err *err)
         store_fail_db(st, err, "reopening the run");
         goto fail;
     }
-    if (exec1(st, "DELETE FROM epochs WHERE run = ?1 AND epoch >= ?2", run, from_epoch, err,
-              "dropping the epochs to redo") ||
-        exec1(st, "DELETE FROM summary WHERE run = ?1", run, 0, err, "rebuilding the summary") ||
-        exec1(st,
-              "INSERT INTO summary(run, epochs, best_epoch, best_test_loss, test_mse, test_mae,"
-              " train_loss, seconds, samples, samples_per_sec)"
-              " SELECT ?1, last.epoch, best.epoch, best.test_loss, last.test_loss,"
-              " last.test_mae, last.train_loss, tot.s, tot.n,"
-              " CASE WHEN tot.s > 0 AND tot.n > 0 THEN tot.n / tot.s ELSE last.samples_per_sec END"
-              " FROM (SELECT * FROM epochs WHERE run = ?1 ORDER BY epoch DESC LIMIT 1) last,"
-              " (SELECT * FROM epochs WHERE run = ?1 ORDER BY test_loss, epoch LIMIT 1) best,"
-              " (SELECT coalesce(sum(seconds), 0) s,"
-              "  coalesce(sum(seconds * coalesce(samples_per_sec, 0)), 0) n"
-              "  FROM epochs WHERE run = ?1) tot",
-              run, 0, err, "rebuilding the summary"))
-        goto fail;
     if (store_commit(st, err)) return -1;
     store_mine_add(st, run, uuid);
+    for (int i = 0; i < st->nmine; i++)
+        if (st->mine[i].id == run) st->mine[i].redo_from = from_epoch > 1 ? from_epoch : 1;
     return 0;
 fail:
     store_rollback(st);

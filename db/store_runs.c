@@ -198,6 +198,19 @@ int store_epoch_add(store *st, int64_t run, const store_epoch *ep, const float *
         return -1;
     }
     if (need_run(st, run, err)) goto fail;
+    /* a resume redoing this epoch: its old row (partial, or recorded before a kill that left
+     * its files unwritten) goes now, in the transaction that brings the new one */
+    int redo_from = 0, replaced = 0;
+    for (int i = 0; i < st->nmine; i++)
+        if (st->mine[i].id == run) redo_from = st->mine[i].redo_from;
+    if (redo_from > 0 && ep->epoch >= redo_from) {
+        sqlite3_stmt *d = store_stmt(st, SQ_EPOCHS_FROM_DELETE, err);
+        if (!d) goto fail;
+        sqlite3_bind_int64(d, 1, run);
+        sqlite3_bind_int(d, 2, ep->epoch);
+        if (step_done(st, d, err, "replacing an epoch")) goto fail;
+        replaced = sqlite3_changes(st->db) > 0;
+    }
     sqlite3_stmt *s = store_stmt(st, SQ_EPOCH_INSERT, err);
     if (!s) goto fail;
     sqlite3_bind_int64(s, 1, run);
@@ -212,6 +225,11 @@ int store_epoch_add(store *st, int64_t run, const store_epoch *ep, const float *
     sqlite3_bind_int(s, 10, nb);
     if (blob) sqlite3_bind_blob(s, 11, blob, (int)blen, SQLITE_STATIC);
     if (step_done(st, s, err, "recording an epoch")) goto fail;
+    if (replaced) {
+        if (store_summary_rebuild(st, run, err)) goto fail;
+        free(blob);
+        return store_commit(st, err);
+    }
     sqlite3_stmt *u = store_stmt(st, SQ_SUMMARY_UPSERT, err);
     if (!u) goto fail;
     sqlite3_bind_int64(u, 1, run);

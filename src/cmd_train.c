@@ -397,6 +397,24 @@ int cmd_train(int argc, char **argv)
             fprintf(stderr, "aetui train: no PCA baseline: %s\n", berr.msg);
         if (bl.warning[0]) fprintf(stderr, "aetui train: PCA baseline: %s\n", bl.warning);
     }
+    /* What the summary says is what the store holds: over every part of a resumed run, and
+     * nothing of an epoch that was never recorded. Without a store, this process's epochs. */
+    store_summary sum = {.has = res.epochs_done > 0,
+                         .epochs = res.epochs_done,
+                         .best_epoch = res.best_epoch,
+                         .best_test_loss = res.best_test_loss,
+                         .test_mse = res.test_mse,
+                         .test_mae = res.test_mae,
+                         .seconds = res.train_seconds,
+                         .samples_per_sec = res.samples_per_sec};
+    if (st && run_id > 0) {
+        ae_err serr = {{0}};
+        if (store_summary_get(st, run_id, &sum, &serr)) {
+            cli_fail(C, "run %lld: cannot read its summary back: %s", run_id, serr.msg);
+            sum.has = 0;
+        }
+    }
+    if (!sum.has) sum.epochs = 0;
     if (st) store_close(st);
     if (rc) {
         /* a missing or bad dataset is bad input (2); anything else a run-time failure */
@@ -410,13 +428,19 @@ int cmd_train(int argc, char **argv)
             "{\"summary\":true,\"run\":%lld,\"status\":\"%s\",\"model\":\"%s\",\"dataset\":\"%s\","
             "\"latent\":%d,\"epochs\":%d,\"epochs_done\":%d,\"batch\":%d,\"lr\":%g,"
             "\"train_samples\":%d,\"test_samples\":%d,\"seed\":%llu,\"threads\":%d,"
-            "\"params\":%ld,\"test_mse\":%.8g,\"test_mae\":%.8g,\"best_epoch\":%d,"
-            "\"best_test_loss\":%.8g,\"train_seconds\":%.3f,\"samples_per_sec\":%.1f,"
-            "\"message\":",
-            run_id, res.status, cfg.model, p.dataset, cfg.latent, cfg.epochs, res.epochs_done,
-            cfg.batch, cfg.lr, p.train_n, p.test_n, (unsigned long long)cfg.seed, cfg.threads,
-            res.params, res.test_mse, res.test_mae, res.best_epoch, res.best_test_loss,
-            res.train_seconds, res.samples_per_sec);
+            "\"params\":%ld",
+            run_id, res.status, cfg.model, p.dataset, cfg.latent, cfg.epochs, sum.epochs, cfg.batch,
+            cfg.lr, p.train_n, p.test_n, (unsigned long long)cfg.seed, cfg.threads, res.params);
+        /* null, not 0, for what no recorded epoch gave */
+        static const char *const name[] = {"test_mse",       "test_mae",      "best_epoch",
+                                           "best_test_loss", "train_seconds", "samples_per_sec"};
+        const double val[] = {sum.test_mse,       sum.test_mae, sum.best_epoch,
+                              sum.best_test_loss, sum.seconds,  sum.samples_per_sec};
+        for (int i = 0; i < 6; i++) {
+            printf(",\"%s\":", name[i]);
+            scli_json_num(stdout, sum.has ? val[i] : NAN);
+        }
+        printf(",\"message\":");
         cli_json_str(stdout, res.message);
         printf(",\"pca_test_mse\":");
         scli_json_num(stdout, bl_mse);
@@ -428,11 +452,15 @@ int cmd_train(int argc, char **argv)
     if (!isnan(bl_mse))
         snprintf(bl_text, sizeof bl_text, "; PCA baseline (k = %d) MSE %.6f, MAE %.5f", cfg.latent,
                  bl_mse, bl_mae);
-    fprintf(stderr,
-            "aetui train: %s after %d epoch%s: test MSE %.6f, MAE %.5f (best epoch %d), "
-            "%.1f s, %.0f samples/s%s\n",
-            res.status, res.epochs_done, res.epochs_done == 1 ? "" : "s", res.test_mse,
-            res.test_mae, res.best_epoch, res.train_seconds, res.samples_per_sec, bl_text);
+    if (sum.has)
+        fprintf(stderr,
+                "aetui train: %s after %d epoch%s: test MSE %.6f, MAE %.5f (best epoch %d), "
+                "%.1f s, %.0f samples/s%s\n",
+                res.status, sum.epochs, sum.epochs == 1 ? "" : "s", sum.test_mse, sum.test_mae,
+                sum.best_epoch, sum.seconds, sum.samples_per_sec, bl_text);
+    else
+        fprintf(stderr, "aetui train: %s before an epoch was %s%s\n", res.status,
+                st ? "recorded" : "completed", bl_text);
     if (res.message[0]) fprintf(stderr, "aetui train: %s\n", res.message);
     train_result_free(&res);
     g_ctl = NULL;

@@ -205,7 +205,7 @@ static int ck_record_paths(train_ckpt *c, const char *last, const char *best, co
 /* The epoch is recorded in the store first (next: the recorder), then its files are written:
  * best, last weights, and last the state a resume starts from. A kill anywhere in between
  * leaves the store ahead of the state by at most this epoch, never behind it, and a resume
- * redoes that epoch from the state (store_run_reopen drops the store's rows from there). The
+ * redoes that epoch from the state (store_epoch_add replaces its row when recorded again). The
  * other order lost the epoch's row for good (issue 11). A refused epoch (NaN) writes nothing. */
 static int ck_epoch(void *ctx, const train_epoch *ep, const float *losses, int nb, ae_err *err)
 {

@@ -461,7 +461,6 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                 obs->on_batch(obs->ctx, ep, b + 1, nbatches, (float)loss, loss_sum / done);
         }
         double secs = now() - t0 + before; /* the whole epoch's, over both processes */
-        train_time += secs - before, samples += ep_samples - samples_before;
         if (!strcmp(res->status, "diverged") || done == 0) break;
         train_epoch e = {ep,
                          loss_sum / done,
@@ -481,10 +480,11 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                      "the test loss became non-finite at epoch %d", ep);
             break;
         }
-        res->epochs_done = ep;
-        res->test_mse = e.test_loss, res->test_mae = e.test_mae;
-        if (e.test_loss < res->best_test_loss)
-            res->best_test_loss = e.test_loss, res->best_epoch = ep;
+        /* the result takes this epoch once the observers have recorded it: a run that could
+         * not record it (a full disk) never reports its numbers */
+        double best_loss = res->best_test_loss;
+        int best_ep = res->best_epoch;
+        if (e.test_loss < best_loss) best_loss = e.test_loss, best_ep = ep;
         ckpt_state snap = {.epoch = ep,
                            .batch = done,
                            .nbatches = nbatches,
@@ -495,8 +495,8 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                            .loss_sum = loss_sum,
                            .sae_sum = sae_sum,
                            .ep_samples = ep_samples,
-                           .best_test_loss = res->best_test_loss,
-                           .best_epoch = res->best_epoch,
+                           .best_test_loss = best_loss,
+                           .best_epoch = best_ep,
                            .ep_seconds = secs};
         snprintf(snap.model, sizeof snap.model, "%s", cfg.model);
         memcpy(snap.rng_order, r_order.s, sizeof snap.rng_order);
@@ -507,6 +507,10 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
             snprintf(res->message, sizeof res->message, "%s", err->msg);
             break;
         }
+        res->epochs_done = ep;
+        res->test_mse = e.test_loss, res->test_mae = e.test_mae;
+        res->best_test_loss = best_loss, res->best_epoch = best_ep;
+        train_time += secs - before, samples += ep_samples - samples_before;
         if (done < nbatches || (ctl && atomic_load(&ctl->stop))) {
             snprintf(res->status, sizeof res->status, "stopped");
             snprintf(res->message, sizeof res->message, "stopped by request during epoch %d", ep);

@@ -88,6 +88,10 @@ typedef struct train_epoch {
 typedef struct train_result {
     char status[16];   /* finished, stopped, diverged, failed */
     char message[512]; /* why, for anything but finished */
+    /* The epochs this process completed and the observers accepted (recorded): an epoch that
+     * diverged or could not be recorded counts nowhere, not even its time. epochs_done is the
+     * last such epoch (0: none, and the numbers mean nothing); time and samples/s are this
+     * process's part only (a resumed run's whole is in the store). */
     int epochs_done, best_epoch;
     double best_test_loss, test_mse, test_mae, train_seconds, samples_per_sec;
     long params;

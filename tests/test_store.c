@@ -726,6 +726,64 @@ static void test_epochs(void)
     store_close(st);
 }
 
+/* A resume that fails before it records an epoch loses nothing (issue 11, item 10): reopening
+ * keeps the epochs (a stopped run's partial last one, with its time), and only recording the
+ * redone epoch replaces it and drops the ones after it; other handles still refuse duplicates. */
+static void test_reopen(void)
+{
+    const char *p = tmp("reopen.db");
+    store *st;
+    ae_err err = {{0}};
+    CHECK(store_open(&st, p, STORE_CREATE, &err) == 0, "create: %s", err.msg);
+    if (!st) return;
+    int64_t id = begin(st, "lstm", 1e-3, 8);
+    for (int i = 1; i <= 3; i++) add_epoch(st, id, i, 0.5 - 0.1 * i, &err);
+    CHECK(store_run_end(st, id, "stopped", "", &err) == 0, "end: %s", err.msg);
+    store_close(st);
+    /* a resume from epoch 2 that dies before recording it */
+    CHECK(store_open(&st, p, 0, &err) == 0, "open: %s", err.msg);
+    if (!st) return;
+    CHECK(store_run_reopen(st, id, 2, &err) == 0, "reopen: %s", err.msg);
+    store_close(st);
+    CHECK(store_open(&st, p, 0, &err) == 0, "open: %s", err.msg);
+    if (!st) return;
+    /* (this process lives on, so opening does not mark the run interrupted: the test does) */
+    CHECK(store_run_end(st, id, "interrupted", "", &err) == 0, "end: %s", err.msg);
+    store_summary s;
+    store_summary_get(st, id, &s, &err);
+    CHECK(s.has && s.epochs == 3 && fabs(s.seconds - 4.5) < 1e-9 && s.best_epoch == 3,
+          "a resume that recorded nothing changed the summary: %d epochs, %g s", s.epochs,
+          s.seconds);
+    CHECK(add_epoch(st, id, 2, 0.1, &err) == -1, "a handle that did not reopen the run: duplicate");
+    /* the next resume records epoch 2 again: it replaces 2 and drops 3 */
+    CHECK(store_run_reopen(st, id, 2, &err) == 0, "reopen: %s", err.msg);
+    CHECK(add_epoch(st, id, 1, 0.1, &err) == -1, "an epoch before the redone ones is refused");
+    store_epoch e = {.epoch = 2,
+                     .train_loss = 0.2,
+                     .train_mae = 0.2,
+                     .test_loss = 0.35,
+                     .test_mae = 0.3,
+                     .seconds = 2.5,
+                     .samples_per_sec = 40,
+                     .lr = 1e-3};
+    CHECK(store_epoch_add(st, id, &e, NULL, 0, &err) == 0, "redone epoch 2: %s", err.msg);
+    store_summary_get(st, id, &s, &err);
+    store_epoch *eps = NULL;
+    int n = 0;
+    store_epochs_get(st, id, &eps, &n, &err);
+    CHECK(n == 2 && eps && eps[1].test_loss == 0.35, "epochs after the redone 2: %d", n);
+    free(eps);
+    CHECK(s.epochs == 2 && fabs(s.seconds - 4.0) < 1e-9 && s.test_mse == 0.35 &&
+              s.best_epoch == 2 && fabs(s.samples_per_sec - (150 + 100) / 4.0) < 1e-9,
+          "summary made anew: %d epochs, %g s, %g samples/s, best %d", s.epochs, s.seconds,
+          s.samples_per_sec, s.best_epoch);
+    CHECK(add_epoch(st, id, 3, 0.2, &err) == 0, "epoch 3 again: %s", err.msg);
+    store_summary_get(st, id, &s, &err);
+    CHECK(s.epochs == 3 && fabs(s.seconds - 5.5) < 1e-9 && s.best_epoch == 3, "epoch 3: %g s",
+          s.seconds);
+    store_close(st);
+}
+
 static void test_things(void)
 {
     const char *p = tmp("things.db");
@@ -905,6 +963,7 @@ int main(int argc, char **argv)
     test_interrupted();
     test_sort_params();
     test_epochs();
+    test_reopen();
     test_things();
     test_pack();
     test_baselines();

@@ -3,7 +3,9 @@
 # their checkpoints apart (each its own STEM.runs/, claimed), rm of one store's run leaves the
 # other's files, and --resume continues from the store's own state; a checkpoint or state of
 # another store or run is refused naming both; the summary holds what the store's epochs say
-# (time adds up over resumes; a resume that fails on a full disk changes nothing else).
+# (time adds up over resumes, in the store and in train's own summary; a resume that fails on
+# a full disk, or is killed before its first epoch, changes nothing else; a run that diverges
+# before its first epoch reports no numbers).
 # lstm preset on tiny synthetic data, so it needs no dataset.
 set -u
 BIN=${AETUI_BIN:?AETUI_BIN not set}
@@ -82,12 +84,47 @@ near() { awk -v x="$1" -v y="$2" 'BEGIN { d = x - y; if (d < 0) d = -d; exit !(x
 C=$T/s/c.db
 expect 0 "$BIN" train "${TINY[@]}" --epochs 2 --db "$C"
 first=$(sum_seconds "$C" 1)
-expect 0 "$BIN" train --resume 1 --epochs 4 --db "$C"
+expect 0 "$BIN" train --resume 1 --epochs 4 --json --db "$C"
 total=$(sum_seconds "$C" 1) shown=$(summary "$C" 1 seconds)
 if near "$shown" "$total"; then ok; else bad "training time $shown s, the epochs took $total s"; fi
 if awk -v a="$shown" -v b="$total" -v f="$first" 'BEGIN { exit !(a > b - f / 2) }'; then ok; else
     bad "training time $shown s covers only the resumed part (epochs: $total s, first part $first s)"
 fi
+# the resume's own summary (JSON and its last line) is the store's: both parts
+said=$(grep '"summary"' "$T/out" | sed -n 's/.*"train_seconds":\([^,}]*\).*/\1/p')
+if near "$said" "$total"; then ok; else
+    bad "train --resume reports $said s, the store's epochs took $total s (first part $first s)"
+fi
+has err "finished after 4 epochs: .*, $(printf '%.1f' "$total") s, "
+# a resume killed before it records an epoch (here: a run stopped inside epoch 2 of 2, so the
+# resume redoes epoch 2 from its middle) keeps the partial epoch and its time
+P=$T/s/p.db
+"$BIN" train --model lstm --train 640 --test 8 --threads 1 --no-baseline --epochs 2 --json \
+    --db "$P" >"$T/p.out" 2>"$T/p.err" &
+pid=$!
+for _ in $(seq 1 300); do grep -q '"epoch":1,' "$T/p.out" 2>/dev/null && break; sleep 0.05; done
+sleep 1 # into epoch 2 (20 batches of about 0.2 s)
+kill -INT $pid
+wait $pid
+has p.out '"status":"stopped"'
+rows() { "$BIN" export 1 --csv - --db "$1" | tail -n +2 | cut -d, -f1,6,9 | tr '\n' ' '; }
+was=$(rows "$P") before=$(summary "$P" 1 seconds)
+case "$was" in "1,"*" 2,"*) ok ;; *) bad "the stopped run holds epochs: $was" ;; esac
+# the kill: at the resume's first mkdir of its runs folder (made once the store took the run
+# up again), long before the redone epoch is recorded
+if strace -qq -o /dev/null -e trace=none true 2>/dev/null; then
+    strace -qq -o /dev/null -P "$T/s/p.runs" -e inject=mkdir:signal=SIGKILL:when=1 \
+        "$BIN" train --resume 1 --db "$P" >"$T/out" 2>"$T/err" </dev/null
+    [ $? = 137 ] && ok || bad "the resume was not killed: $(cat "$T/err")"
+    now=$(rows "$P") after=$(summary "$P" 1 seconds)
+    [ "$now" = "$was" ] && ok || bad "a resume killed before its first epoch changed the epochs: $was -> $now"
+    near "$after" "$before" && ok || bad "a killed resume changed the training time: $before -> $after s"
+else
+    echo "SKIP: the killed resume (strace cannot trace here)"
+fi
+expect 0 "$BIN" train --resume 1 --json --db "$P"
+now=$(rows "$P")
+case "$now" in "1,"*",20 2,"*",20 ") ok ;; *) bad "after the resume: $now" ;; esac
 # a resume that fails writing its checkpoint (a full disk: ulimit -f) changes no number of
 # the summary but through epochs the store holds
 before=$(summary "$C" 1 seconds)
@@ -108,6 +145,18 @@ mse=$(summary "$C" 1 test_mse) last=$(last_loss "$C" 1)
 if near "$mse" "$last"; then ok; else bad "summary test MSE $mse, last recorded epoch's $last"; fi
 epochs=$(summary "$C" 1 epochs) rows=$("$BIN" export 1 --csv - --db "$C" | tail -n +2 | wc -l)
 [ "$epochs" = "$rows" ] && ok || bad "summary says $epochs epochs, the store holds $rows"
+
+# a run that diverges before its first epoch is recorded reports no test MSE, best epoch or
+# time (it printed "test MSE 0.000000 ... (best epoch 0)"); its store holds no summary
+DV=$T/s/dv.db
+expect 1 "$BIN" train "${TINY[@]}" --train 64 --batch 8 --lr 1e6 --epochs 2 --json --db "$DV"
+has err "diverged before an epoch was recorded"
+if grep -q "MSE\|best epoch" "$T/err"; then bad "numbers of no epoch: $(cat "$T/err")"; else ok; fi
+has out '"test_mse":null,"test_mae":null,"best_epoch":null,"best_test_loss":null,"train_seconds":null'
+expect 0 "$BIN" show 1 --db "$DV"
+has out "no epoch completed"
+expect 1 "$BIN" train "${TINY[@]}" --train 64 --batch 8 --lr 1e6 --epochs 2 --no-record
+has err "diverged before an epoch was completed"
 
 # ---- the data a run saw: checked by show, --resume and export --data ---------------------
 # a tiny MNIST (plain IDX files) that can be changed
