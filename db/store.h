@@ -203,6 +203,7 @@ typedef struct store_row { /* one line of a listing: the run's few columns a lis
     double created, finished;
     store_summary sum;
     char tags[256]; /* comma-separated */
+    char host[64];  /* the host that trained it */
     int sort_is_text;
     double sort_num; /* the sort key when sorting by a parameter (NaN when the run lacks it) */
     char sort_text[64];
@@ -269,6 +270,32 @@ int store_baseline_get(store *st, const char *dataset, const char *data_sha256, 
  * "beside each run"): 1 and *out filled, 0 when none is cached (or the run is unknown or
  * lacks those params), -1 on error. */
 int store_baseline_for_run(store *st, int64_t run, store_baseline *out, ae_err *err);
+
+/* ---- importing another store's runs (store_import.c) -------------------------------- */
+
+/* What store_import did. */
+typedef struct store_import_stats {
+    int added;     /* runs copied in */
+    int present;   /* runs this store has already (same UUID): nothing copied */
+    int running;   /* runs still running in the source: left for a later import */
+    int baselines; /* cached baselines added (the target's own are kept) */
+} store_import_stats;
+
+/* Called by store_import for every run it copies, inside its transaction, once the run's rows
+ * are in: copies the run's files (src_run in the source) into the target's directory of run
+ * dst_run (dst_parent: its parent's id there, 0 none) and puts that directory into dir, "" when
+ * the run has no files. A failure rolls the whole source back. */
+typedef int (*store_import_files_fn)(void *ctx, int64_t src_run, int64_t dst_run,
+                                     int64_t dst_parent, char *dir, size_t len, ae_err *err);
+
+/* Copies every run of src that dst lacks (by run UUID) into dst, in one transaction: the run
+ * (new id; its host, times, status, notes as they were; its parent when that was copied too),
+ * params, epochs, summary, tags, artifacts and (where both stores have it) scores, and the
+ * cached baselines dst lacks. The run's checkpoint column and its "checkpoints" artifact are
+ * pointed at the directory `files` gives. Runs still running in src are skipped (counted), so
+ * an import after they end takes them; importing the same source again adds nothing. */
+int store_import(store *dst, store *src, store_import_files_fn files, void *ctx,
+                 store_import_stats *stats, ae_err *err);
 
 /* ---- packing of batch losses (store_pack.c) ------------------------------------------ */
 

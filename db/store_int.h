@@ -96,6 +96,9 @@ int store_fail_db(store *st, ae_err *err, const char *what);
  * beside the store are still the ones this connection uses, and reopens it when they were
  * deleted or replaced (store.c). */
 int store_writable(store *st, ae_err *err);
+/* The next run id: above every id given so far and every run directory that exists
+ * (store_runs.c). Call inside the transaction that inserts the run. */
+int store_next_run_id(store *st, int64_t *id, ae_err *err);
 /* Remembers run (id, uuid) as this handle's (see `mine`). */
 void store_mine_add(store *st, int64_t id, const char *uuid);
 /* Resolves st->runs_dir from the store's path and meta (store_dirs.c). */

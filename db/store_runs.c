@@ -81,7 +81,7 @@ static int need_run(store *st, int64_t run, ae_err *err)
 
 /* The next run id: above every id given so far and every run directory that exists, so that
  * a run never inherits another's files. */
-static int next_run_id(store *st, int64_t *id, ae_err *err)
+int store_next_run_id(store *st, int64_t *id, ae_err *err)
 {
     sqlite3_stmt *s = store_stmt(st, SQ_NEXT_ID, err);
     if (!s) return -1;
@@ -120,7 +120,7 @@ int store_run_begin(store *st, const store_run *r, const store_param *params, in
         store_uuid_new(uuid);
     if (store_begin(st, err)) return -1;
     int64_t rid;
-    if (next_run_id(st, &rid, err)) goto fail;
+    if (store_next_run_id(st, &rid, err)) goto fail;
     sqlite3_stmt *s = store_stmt(st, SQ_RUN_INSERT, err);
     if (!s) goto fail;
     double now = store_now();
@@ -726,7 +726,7 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
              " r.finished, s.epochs, s.best_epoch, s.best_test_loss, s.test_mse,"
              " s.test_mae, s.train_loss, s.seconds, s.samples_per_sec,"
              " (SELECT group_concat(tag, ',') FROM (SELECT tag FROM tags t WHERE t.run = r.id"
-             "  ORDER BY tag)), %s"
+             "  ORDER BY tag)), %s, r.host"
              " FROM runs r LEFT JOIN summary s ON s.run = r.id %s"
              " WHERE (?1 IS NULL OR r.model = ?1) AND (?2 IS NULL OR r.status = ?2)"
              " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.run = r.id AND t.tag = ?3))"
@@ -760,6 +760,7 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
         row->sort_num = store_col_num(s, 18);
         row->sort_is_text = sqlite3_column_type(s, 19) != SQLITE_NULL;
         store_col_text(s, 19, row->sort_text, sizeof row->sort_text);
+        store_col_text(s, 20, row->host, sizeof row->host);
     }
     if (rc != SQLITE_DONE) {
         free(a);

@@ -796,3 +796,105 @@ int ckpt_scaling_read(const char *path, ds_scaling *out, ae_err *err)
     st_free(&f);
     return rc;
 }
+
+/* ---- moving a run's files to another store ------------------------------------------- */
+
+/* A state file: the run id and the store's UUID patched in place, the checksum made anew.
+ * Everything else (the run's UUID, the numbers) is kept byte for byte. */
+static int reident_state(const char *src, const char *dst, const char *store_uuid, int64_t run,
+                         ae_err *err)
+{
+    unsigned char *p = NULL;
+    size_t len = 0;
+    if (read_all(src, &p, &len, err)) return -1;
+    int rc = -1;
+    rbuf r = {p, len, 8};
+    if (len < STATE_HEAD + STATE_FIXED_V1 + 8 || memcmp(p, state_magic, 8)) {
+        ae_fail(err, "%s: not an aetui training-state file", src);
+        goto out;
+    }
+    uint32_t version = get_u32(&r);
+    r.i = len - 8;
+    if (version < 1 || version > STATE_VERSION || get_u64(&r) != fnv1a(p, len - 8)) {
+        ae_fail(err, "%s: damaged or of an unknown version; not copied", src);
+        goto out;
+    }
+    wbuf w = {p, STATE_HEAD + 24};
+    put_u64(&w, (uint64_t)run);
+    if (version >= 2 && len >= STATE_IDENT_AT + 72 + 8) {
+        w.n = STATE_IDENT_AT;
+        char v[36] = {0};
+        memcpy(v, store_uuid, strnlen(store_uuid, 36));
+        memcpy(p + w.n, v, 36);
+    }
+    w.n = len - 8;
+    put_u64(&w, fnv1a(p, len - 8));
+    st_atomic a;
+    if (st_atomic_open(&a, dst, err) == 0) {
+        st_atomic_write(&a, p, len);
+        rc = st_atomic_commit(&a, err);
+    }
+out:
+    free(p);
+    return rc;
+}
+
+/* A weights file: the same tensors (bit for bit: floats are moved, never computed) under
+ * metadata whose run_id, parent_run and store_uuid name the new store's run. */
+static int reident_weights(const char *src, const char *dst, const char *store_uuid, int64_t run,
+                           int64_t parent, ae_err *err)
+{
+    st_file f;
+    if (st_read(src, &f, err)) return -1;
+    int rc = -1, nm = 0;
+    st_kv *meta = calloc((size_t)f.nmeta + 3, sizeof *meta);
+    st_out *t = calloc((size_t)f.ntensors + 1, sizeof *t);
+    float **data = calloc((size_t)f.ntensors + 1, sizeof *data);
+    char run_s[24], parent_s[24];
+    snprintf(run_s, sizeof run_s, "%lld", (long long)run);
+    snprintf(parent_s, sizeof parent_s, "%lld", (long long)parent);
+    if (!meta || !t || !data) {
+        ae_fail(err, "%s: out of memory", src);
+        goto out;
+    }
+    for (int i = 0; i < f.nmeta; i++) {
+        const char *k = f.meta[i].key;
+        if (!strcmp(k, "run_id") || !strcmp(k, "store_uuid") || !strcmp(k, "parent_run")) continue;
+        meta[nm++] = f.meta[i];
+    }
+    meta[nm++] = (st_kv){"run_id", run_s};
+    meta[nm++] = (st_kv){"store_uuid", store_uuid};
+    if (parent > 0) meta[nm++] = (st_kv){"parent_run", parent_s};
+    for (int i = 0; i < f.ntensors; i++) {
+        const st_tensor *s = &f.tensors[i];
+        data[i] = malloc(sizeof(float) * (size_t)(s->count ? s->count : 1));
+        if (!data[i]) {
+            ae_fail(err, "%s: out of memory", src);
+            goto out;
+        }
+        st_values(&f, s, data[i]);
+        t[i].name = s->name, t[i].ndim = s->ndim, t[i].data = data[i];
+        memcpy(t[i].shape, s->shape, sizeof t[i].shape);
+    }
+    rc = st_write(dst, meta, nm, t, f.ntensors, err);
+out:
+    for (int i = 0; data && i < f.ntensors; i++) free(data[i]);
+    free(data);
+    free(t);
+    free(meta);
+    st_free(&f);
+    return rc;
+}
+
+int ckpt_reident(const char *src, const char *dst, const char *store_uuid, int64_t run,
+                 int64_t parent, ae_err *err)
+{
+    unsigned char head[8] = {0};
+    FILE *f = fopen(src, "rb");
+    if (!f) return ae_fail(err, "%s: %s", src, strerror(errno));
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    if (n == 8 && !memcmp(head, state_magic, 8))
+        return reident_state(src, dst, store_uuid, run, err);
+    return reident_weights(src, dst, store_uuid, run, parent, err);
+}

@@ -131,4 +131,11 @@ int ckpt_ident_read(const char *path, char store_uuid[37], char run_uuid[37], ae
 int ckpt_ident_check(const char *path, const char *have_store, const char *have_run,
                      const char *want_store, const char *want_run, int64_t run, ae_err *err);
 
+/* Copies a run's weights or state file from src to dst (written atomically) as the file of
+ * run `run` (parent: its parent's id, 0 none) in the store store_uuid, for `aetui import`:
+ * the metadata's run_id, parent_run and store_uuid (a state's run id and store UUID) are
+ * replaced, the run's UUID and every number kept bit for bit. A damaged file is refused. */
+int ckpt_reident(const char *src, const char *dst, const char *store_uuid, int64_t run,
+                 int64_t parent, ae_err *err);
+
 #endif

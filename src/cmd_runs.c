@@ -53,6 +53,8 @@ static void print_json(const store_row *rows, int n, const char *sort_param)
         scli_json_str(stdout, r->dataset);
         printf(", \"status\": ");
         scli_json_str(stdout, r->status);
+        printf(", \"host\": ");
+        scli_json_str(stdout, r->host);
         printf(", \"message\": ");
         scli_json_str(stdout, r->message);
         printf(", \"created\": %.3f", r->created);

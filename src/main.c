@@ -31,6 +31,8 @@ static const command commands[] = {
      "PCA linear baseline of a dataset: test MSE/MAE at a latent size"},
     {"encode", cmd_encode, 1, "a run's latent vectors of new data (encode RUN --input X.npy)"},
     {"reconstruct", cmd_reconstruct, 1, "a run's reconstructions of new data (.npy in, .npy out)"},
+    {"import", cmd_import, 0,
+     "copy other stores' runs and checkpoints into this one (import SRC.db|DIR)"},
     {"get", cmd_get, 0, "download a standard dataset (get cifar10|mnist|fashion-mnist)"},
     {"tui", cmd_tui, 1, "the interactive interface (also: aetui with no command)"},
 };
