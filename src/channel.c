@@ -159,11 +159,10 @@ void channel_batch(channel *ch, int epoch, int batch, int nbatches, float loss, 
     if (wake) channel_wake(ch);
 }
 
-static void apply(const ev *e, tui_live *l, tui_live *prev, double now)
+static void apply(const ev *e, tui_live *l, double now)
 {
     switch (e->type) {
     case EV_LOADING:
-        if (l->run && (l->nbl || l->nep) && prev) tui_live_copy_curves(prev, l);
         tui_live_reset(l);
         l->active = 1;
         l->form = e->start.form;
@@ -203,7 +202,7 @@ static void apply(const ev *e, tui_live *l, tui_live *prev, double now)
     }
 }
 
-int channel_drain(channel *ch, tui_live *live, tui_live *prev, double now)
+int channel_drain(channel *ch, tui_live *live, double now)
 {
     uint64_t v;
     while (read(ch->fd, &v, sizeof v) > 0) { /* clear the eventfd */
@@ -217,7 +216,7 @@ int channel_drain(channel *ch, tui_live *live, tui_live *prev, double now)
             moved = e->nbl_mark;
             flags |= TUI_EV_PROGRESS;
         }
-        apply(e, live, prev, now);
+        apply(e, live, now);
         flags |= e->type == EV_STARTED || e->type == EV_LOADING ? TUI_EV_STARTED
                  : e->type == EV_EPOCH                          ? TUI_EV_EPOCH
                                                                 : TUI_EV_ENDED;

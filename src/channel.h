@@ -46,9 +46,9 @@ void channel_ended(channel *ch, int64_t run, const char *status, const char *mes
  * replaces one not yet drained (the UI only ever wants the latest). */
 void channel_samples(channel *ch, samples *s);
 
-/* Consumer side (the UI thread): applies everything queued to live (prev receives live's
- * curves when a queued run replaces the one shown); returns TUI_EV_* flags (TUI_EV_SAMPLES
- * when live->pics was replaced by a newer copy). */
-int channel_drain(channel *ch, tui_live *live, tui_live *prev, double now);
+/* Consumer side (the UI thread): applies everything queued to live; returns TUI_EV_* flags
+ * (TUI_EV_SAMPLES when live->pics was replaced by a newer copy). A parent's curves are not the
+ * channel's business: the UI loads them by the parent's id (tui_parent_load). */
+int channel_drain(channel *ch, tui_live *live, double now);
 
 #endif

@@ -68,10 +68,10 @@ typedef struct app_ctx {
     ino_t wal_ino; /* the WAL file that handle reads, 0 before it is seen */
 } app_ctx;
 
-static int a_drain(void *ctx, tui_live *live, tui_live *prev)
+static int a_drain(void *ctx, tui_live *live)
 {
     app_ctx *a = ctx;
-    return channel_drain(a->ch, live, prev, cli_now());
+    return channel_drain(a->ch, live, cli_now());
 }
 
 static int a_signals(void *ctx)

@@ -81,6 +81,42 @@ keys Enter cnn Enter
 expect "Model +cnn" 3 "back to the CNN"
 if body | grep -qE "Latent +8( |$)" && body | grep -qE "Train +64( |$)"; then ok; else bad "latent and train not kept back on the CNN"; fi
 if body | grep -q "not found"; then bad "a dataset that is not found was picked: $(body | grep Dataset)"; else ok; fi
+# ---- the parent is the run retrained from, of the same model kind, with its own curves:
+# run 1 (6 epochs) stored; run 2 trained here (1 epoch); run 1 loaded from Runs and retrained
+# with 1 epoch: the grey curves are run 1's (the epoch axis reaches 6), not run 2's
+DB=$T/parent.db
+"$BIN" train --model lstm --latent 4 --train 64 --test 16 --epochs 6 --db "$DB" >/dev/null 2>&1 ||
+    bad "the stored 6-epoch run"
+APP_ARGS="--screen 2 --data-dir $T/small" start 140 45
+keys Enter lstm Enter j j j Enter 1 Enter j j j Enter 64 Enter j Enter 16 Enter s
+expect "Run #2 finished" 30 "run 2 trains"
+keys 3
+expect "of 2 runs" 5 "both runs listed"
+keys j Enter
+expect "Run #1" 5 "run 1's page"
+keys l
+expect "run #1 loaded" 5 "run 1 loaded into the form"
+keys k k k k Enter 1 Enter
+expect "Epochs +1( |$)" 3 "epochs 1 typed"
+expect "next run's parent: #1" 3 "run 1 is the next parent"
+keys s
+expect "Run #3 finished" 30 "run 3 trains"
+expect "parent #1 \(grey curves\)" 3 "run 3 shows its parent"
+# the loss chart's epoch axis: its last tick label is the largest epoch drawn
+axis=$(body | grep -E "^ {37,}[0-9]+( +[0-9]+)* *$" | head -1 | awk '{print $NF}')
+if [ "${axis:-0}" -ge 6 ]; then ok; else bad "the grey curves are not run 1's 6 epochs (epoch axis ends at '${axis:-}')"; body | sed 's/^/  | /'; fi
+if "$BIN" show --json 3 --db "$DB" | grep -q '"parent": 1'; then ok; else bad "run 3's parent is not 1"; fi
+# a CNN after the LSTM: no parent (an LSTM run is no CNN's parent)
+keys k k k Enter cnn Enter
+expect "Model +cnn" 3 "Model typed"
+expect "next run: no parent" 3 "the LSTM run is not the CNN's parent"
+keys s
+expect "Run #4 (finished|training)" 40 "the CNN run trains"
+p4=$("$BIN" show --json 4 --db "$DB" | grep -o '"parent": [0-9a-z]*' | head -1)
+case "$p4" in '"parent": 3' | '"parent": 1') bad "the CNN run 4 got an LSTM parent ($p4)" ;; *) ok ;; esac
+if body | grep -q "parent #"; then bad "the CNN run shows a parent"; else ok; fi
+keys x
+
 SHARED=${AETUI_SHARED_DATA:-}
 if [ -f "$SHARED/cifar-10-batches-bin/test_batch.bin" ]; then
     APP_ARGS="--screen 2 --data-dir $SHARED" start 80 24

@@ -4,8 +4,8 @@
  * samples, seed; defaults from the model's preset) and the progress (epoch and batch bars,
  * elapsed, ETA, samples/s, last and best epoch). Right: two curve widgets, loss (log scale)
  * and MAE: the per-batch loss faint, its moving average bold, per-epoch points marked, the
- * test curve bold with markers, the best epoch as a dashed line; the previous run's curves
- * (the parent of the one training now) stay drawn behind in grey.
+ * test curve bold with markers, the best epoch as a dashed line; the parent's own curves
+ * (the run retrained from, of the same model kind: ui/tui_parent.c) drawn behind in grey.
  *
  * Changing fields never touches the run in progress: `s` starts a new run from the form, with
  * the previous run (trained here, or loaded from the Runs screen) recorded as its parent. */
@@ -267,8 +267,8 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
     if (!l->active && !l->run && !l->nep) {
         crt_put(r++, x, w, "No run yet.", ti, 0);
         crt_put(r++, x, w, "Set the fields, then s starts.", dim, 0);
-        if (t->form_parent) {
-            snprintf(line, sizeof line, "Parent: run #%lld", (long long)t->form_parent);
+        if (tui_next_parent(t)) {
+            snprintf(line, sizeof line, "Parent: run #%lld", (long long)tui_next_parent(t));
             crt_put(r++, x, w, line, dim, 0);
         }
         return;
@@ -295,7 +295,8 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
     }
     if (l->parent) {
         snprintf(line, sizeof line, "parent #%lld%s", (long long)l->parent,
-                 t->parent.nep || t->parent.nbl ? " (grey curves)" : "");
+                 t->parent.run == l->parent && (t->parent.nep || t->parent.nbl) ? " (grey curves)"
+                                                                                : "");
         crt_put(r++, x, w, line, dim, 0);
     }
     if (l->message[0] && r < y + h) { /* a failure's reason whole (wrapped), a note cut */
@@ -425,7 +426,9 @@ static void free_set(curve_set *c)
 static void draw_curves(tui *t, int y, int x, int h, int w)
 {
     const tui_live *l = &t->live;
-    int has_parent = t->parent.nep > 0 || t->parent.nbl > 0;
+    /* grey curves only when they are the shown run's parent's own */
+    int has_parent =
+        l->parent && t->parent.run == l->parent && (t->parent.nep > 0 || t->parent.nbl > 0);
     if (!l->nbl && !l->nep && !has_parent) {
         tui_clear(y, x, h, w);
         crt_put(y + h / 2, x + 2, w - 4, "Curves appear here once a run trains.",
@@ -500,8 +503,12 @@ static void train_draw(tui *t, int y, int x, int h, int w)
             crt_put(y + 1 + i, x + 12 + u, lw - 13 - u, "not found", crt_attr(&t->crt, CRT_BAD), 0);
     }
     char pl[64];
-    if (t->form_parent)
+    const char *pm = tui_parent_model(t);
+    if (tui_next_parent(t))
         snprintf(pl, sizeof pl, "next run's parent: #%lld (N: none)", (long long)t->form_parent);
+    else if (t->form_parent && pm)
+        snprintf(pl, sizeof pl, "next run: no parent (#%lld: %.12s)", (long long)t->form_parent,
+                 pm);
     else
         snprintf(pl, sizeof pl, "next run: no parent");
     crt_put(y + 1 + NFIELDS, x + 1, lw - 1, pl, crt_attr(&t->crt, CRT_DIM), 0);

@@ -226,7 +226,7 @@ int tui_row_baseline(tui *t, tui_row *v)
 static int begin_run(tui *t, const tui_form *form, int64_t parent, ae_err *err)
 {
     if (t->app->start(t->app->ctx, form, parent, err)) return -1;
-    if (t->live.nep > 0 || t->live.nbl > 0) tui_live_copy_curves(&t->parent, &t->live);
+    tui_parent_load(t, parent); /* before the live snapshot is reset: it may be the parent */
     tui_live_reset(&t->live);
     t->live.active = 1;
     t->live.form = *form;
@@ -241,14 +241,14 @@ void tui_start_training(tui *t)
     tui_form f = t->form;
     f.tag[0] = 0;
     ae_err err;
-    if (begin_run(t, &f, t->form_parent, &err)) {
+    int64_t parent = tui_next_parent(t);
+    if (begin_run(t, &f, parent, &err)) {
         text_visible(err.msg, t->train.err, sizeof t->train.err);
         tui_message(t, "cannot start: %s", err.msg);
         return;
     }
     t->train.err[0] = 0;
-    tui_message(t, "training %s (latent %d)%s", f.model, f.latent,
-                t->form_parent ? " as a child run" : "");
+    tui_message(t, "training %s (latent %d)%s", f.model, f.latent, parent ? " as a child run" : "");
 }
 
 /* "latent 16, 32, 64" for the forms of a queue. */
@@ -343,7 +343,7 @@ void tui_queue_sweep(tui *t, const int *latents, int n)
         double s = runq_estimate(t->st, &f, &b);
         total += s;
         if (b > basis) basis = b;
-        if (runq_add(t->pending, &f, t->form_parent, s, &err)) {
+        if (runq_add(t->pending, &f, tui_next_parent(t), s, &err)) {
             tui_message(t, "%s", err.msg);
             return;
         }
@@ -917,7 +917,7 @@ int tui_run(const tui_app *app, ae_err *err)
         /* signals and trainer events (also after EINTR: a signal may have woken us) */
         int sig = app->signals(app->ctx);
         if (sig) handle_signals(t, sig, &dirty);
-        int ev = app->drain(app->ctx, &t->live, &t->parent);
+        int ev = app->drain(app->ctx, &t->live);
         ev_acc |= ev;
         if (ev) {
             dirty |= C_EVENT;
@@ -1004,7 +1004,7 @@ int tui_run(const tui_app *app, ae_err *err)
         }
     }
     app->join(app->ctx);
-    app->drain(app->ctx, &t->live, &t->parent);
+    app->drain(app->ctx, &t->live);
     int code = t->exit_code;
     crt_done(&t->crt);
     gfx_free(&t->gfx);

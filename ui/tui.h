@@ -123,9 +123,8 @@ enum tui_ev {
 typedef struct tui_app {
     void *ctx;
     int wake_fd; /* readable when events or signals wait; drain/signals clear it */
-    /* Applies the queued trainer events to live; returns TUI_EV_* flags. When another run
-     * starts (the queue's next one), live's curves are first copied into prev. */
-    int (*drain)(void *ctx, tui_live *live, tui_live *prev);
+    /* Applies the queued trainer events to live; returns TUI_EV_* flags. */
+    int (*drain)(void *ctx, tui_live *live);
     /* The signals that arrived since the last call (TUI_SIG_*). */
     int (*signals)(void *ctx);
     /* Starts training the form, recorded with parent as its parent (0: none). -1 with err
@@ -404,6 +403,14 @@ int tui_reload_rows(tui *t, ae_err *err);
 /* Looks up the run's PCA baseline in the store's cache once (tui_row.pca says what was found);
  * returns 1 when it has one. A run without one is asked again after the next reload. */
 int tui_row_baseline(tui *t, tui_row *v);
+/* The next run's parent: t->form_parent when it is a run of the same model kind as the form
+ * (images or sequences), else 0 (tui_parent.c). */
+int64_t tui_next_parent(const tui *t);
+/* The model of t->form_parent when the interface knows it, else NULL. */
+const char *tui_parent_model(const tui *t);
+/* t->parent becomes run id's own curves (the live snapshot's when it is that run, else the
+ * store's); id 0 empties it. */
+void tui_parent_load(tui *t, int64_t id);
 /* Starts a run from the form; messages on failure. */
 void tui_start_training(tui *t);
 /* Asks to queue one run of the form per latent size, saying what and roughly how long (from
