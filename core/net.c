@@ -138,11 +138,17 @@ int net_add_gap(net *n, ae_err *err)
 
 int net_add_flatten(net *n, ae_err *err)
 {
-    if (need_rank(n, 3, "Flatten", err)) return -1;
-    return add(n, OP_FLATTEN, shape1((int)net_shape_size(&n->layers[n->nlayers - 1].out)), 0,
-               ACT_NONE, err)
-               ? 0
-               : -1;
+    net_shape s = cur_shape(n);
+    /* a sequence only at the input, which then comes sample-major (net_flat_io) */
+    if (s.rank == 2 && n->nlayers)
+        return ae_fail(err, "network: Flatten of a sequence only as the first layer");
+    if (s.rank != 2 && need_rank(n, 3, "Flatten", err)) return -1;
+    return add(n, OP_FLATTEN, shape1((int)net_shape_size(&s)), 0, ACT_NONE, err) ? 0 : -1;
+}
+
+int net_flat_io(const net *n)
+{
+    return n->input.rank == 2 && n->nlayers > 0 && n->layers[0].op == OP_FLATTEN;
 }
 
 int net_add_dense(net *n, int units, int act, ae_err *err)
@@ -162,6 +168,14 @@ int net_add_reshape(net *n, int h, int w, int c, ae_err *err)
         return ae_fail(err, "network: cannot reshape %d values to %dx%dx%d", cur_shape(n).c, h, w,
                        c);
     return add(n, OP_RESHAPE, shape3(h, w, c), 0, ACT_NONE, err) ? 0 : -1;
+}
+
+int net_add_reshape_seq(net *n, int t, int f, ae_err *err)
+{
+    if (need_rank(n, 1, "Reshape", err)) return -1;
+    if ((long)t * f != cur_shape(n).c)
+        return ae_fail(err, "network: cannot reshape %d values to %dx%d", cur_shape(n).c, t, f);
+    return add(n, OP_RESHAPE, shape2(t, f), 0, ACT_NONE, err) ? 0 : -1;
 }
 
 int net_add_lstm(net *n, int units, int return_seq, ae_err *err)

@@ -91,6 +91,12 @@ int net_add_gap(net *n, ae_err *err);
 int net_add_flatten(net *n, ae_err *err);
 int net_add_dense(net *n, int units, int act, ae_err *err);
 int net_add_reshape(net *n, int h, int w, int c, ae_err *err);
+/* A net on sequences may start with Flatten and end with this Reshape back to T x F (the
+ * dense preset): then its input and output are sample-major [B][T][F] (a Flatten in PyTorch's
+ * layout, t*F + f), not the time-major [T][B][F] of a net with LSTMs; net_flat_io says which
+ * a net takes (ds_gather_flat or ds_gather). */
+int net_add_reshape_seq(net *n, int t, int f, ae_err *err);
+int net_flat_io(const net *n);
 int net_add_lstm(net *n, int units, int return_seq, ae_err *err);
 int net_add_repeat(net *n, int times, ae_err *err);
 int net_add_tddense(net *n, int units, int act, ae_err *err);

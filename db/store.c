@@ -150,6 +150,23 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " samples = coalesce((SELECT sum(e.seconds * e.samples_per_sec) FROM epochs e"
     "  WHERE e.run = summary.run), 0);"
     "UPDATE summary SET samples_per_sec = samples / seconds WHERE samples > 0 AND seconds > 0;",
+
+    /* 5: your own datasets, registered by name (aetui data add; store_datasets.c) */
+    "CREATE TABLE datasets("
+    " name TEXT PRIMARY KEY,"
+    " format TEXT NOT NULL,"
+    " path TEXT NOT NULL,"
+    " spec TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('images','sequences')),"
+    " shape TEXT NOT NULL,"
+    " train INTEGER NOT NULL,"
+    " test INTEGER NOT NULL,"
+    " classes TEXT NOT NULL DEFAULT '',"
+    " nclasses INTEGER NOT NULL DEFAULT 0,"
+    " labelled INTEGER NOT NULL DEFAULT 0,"
+    " sha256 TEXT NOT NULL,"
+    " rows INTEGER NOT NULL DEFAULT 0,"
+    " created REAL NOT NULL) WITHOUT ROWID;",
 };
 
 /* ---- statements ---------------------------------------------------------------------- */

@@ -39,7 +39,7 @@
 #include "err.h"
 
 #define STORE_APPLICATION_ID 0x41455455 /* "AETU" */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_NOTE_MAX       4000 /* bytes of a run's notes */
 #define STORE_TAG_MAX        63   /* bytes of one tag */
 
@@ -308,5 +308,35 @@ long store_pack_losses(const float *v, int n, unsigned char *buf, size_t cap);
 size_t store_pack_bound(int n);
 /* Unpacks into out (n floats expected); -1 on a malformed blob. */
 int store_unpack_losses(const unsigned char *buf, size_t len, float *out, int n);
+
+/* ---- your own datasets, registered by name (schema 5, store_datasets.c) ---------------- */
+
+/* What `aetui data add` records: the spec (core/dspec.h's text form: format, path and
+ * options), what it held when registered (kind, per-sample shape, split sizes, classes) and
+ * the SHA-256 of its content, so a later change is noticed. */
+typedef struct store_dataset {
+    char name[32];
+    char format[16]; /* folder, npy, csv, series */
+    char path[1024];
+    char spec[1024];
+    char kind[16];  /* images, sequences */
+    char shape[64]; /* "32x32x3", "140x1" */
+    int train, test;
+    char classes[4096]; /* class names, one a line (cut when long) */
+    int nclasses, labelled;
+    char sha256[65];
+    int64_t rows; /* a long series: its rows; else 0 */
+    double created;
+} store_dataset;
+
+/* Adds d (created set here); replace: 1 overwrites one of that name, else a name taken is an
+ * error saying so. */
+int store_dataset_put(store *st, const store_dataset *d, int replace, ae_err *err);
+/* 1 and *out when found, 0 when there is none of that name, -1 on error. */
+int store_dataset_get(store *st, const char *name, store_dataset *out, ae_err *err);
+/* Every registered dataset by name; *out malloc'd (NULL when none). */
+int store_dataset_list(store *st, store_dataset **out, int *n, ae_err *err);
+/* 1 when removed, 0 when there was none, -1 on error. */
+int store_dataset_rm(store *st, const char *name, ae_err *err);
 
 #endif

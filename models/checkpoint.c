@@ -134,8 +134,11 @@ static void xfer(const net *n, const ckpt_tensor *t, float *p, float *q, int to_
         } else { /* Dense: ours [in][out], theirs [out][in], with NHWC <-> NCHW permutations */
             int li = t->layer;
             const net_shape *fin =
-                li > 0 && n->layers[li - 1].op == OP_FLATTEN ? &n->layers[li - 1].in : NULL;
-            const net_shape *fout = li + 1 < n->nlayers && n->layers[li + 1].op == OP_RESHAPE
+                li > 0 && n->layers[li - 1].op == OP_FLATTEN && n->layers[li - 1].in.rank == 3
+                    ? &n->layers[li - 1].in
+                    : NULL; /* a sequence's Flatten is PyTorch's order */
+            const net_shape *fout = li + 1 < n->nlayers && n->layers[li + 1].op == OP_RESHAPE &&
+                                            n->layers[li + 1].out.rank == 3
                                         ? &n->layers[li + 1].out
                                         : NULL;
             for (long i = 0; i < C; i++) {
@@ -149,7 +152,8 @@ static void xfer(const net *n, const ckpt_tensor *t, float *p, float *q, int to_
         break;
     case P_B: {
         int li = t->layer;
-        const net_shape *fout = li + 1 < n->nlayers && n->layers[li + 1].op == OP_RESHAPE
+        const net_shape *fout = li + 1 < n->nlayers && n->layers[li + 1].op == OP_RESHAPE &&
+                                        n->layers[li + 1].out.rank == 3
                                     ? &n->layers[li + 1].out
                                     : NULL;
         for (long o = 0; o < U; o++) MOVE(b[o], q[fout ? nchw_index(fout, o) : o]);

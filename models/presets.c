@@ -3,7 +3,9 @@
  * cnn  (the seed's): Conv(32) Pool Conv(64) Pool Conv(128) GAP Dense(latent) |
  *      Dense(h*w*128, relu) Reshape ConvT(128) Up ConvT(64) Up ConvT(C, sigmoid).
  * lstm (the seed's): LSTM(64, seq) LSTM(32) Dense(latent) |
- *      RepeatVector(T) LSTM(32, seq) LSTM(64, seq) TimeDistributed(Dense(F)). */
+ *      RepeatVector(T) LSTM(32, seq) LSTM(64, seq) TimeDistributed(Dense(F)).
+ * dense (ours): Flatten Dense(128) Dense(64) Dense(latent) | Dense(64) Dense(128)
+ *      Dense(T*F, sigmoid) Reshape(T, F), for plain vectors and short sequences. */
 #include <limits.h>
 #include <string.h>
 
@@ -23,6 +25,9 @@ const model_preset model_presets[] = {
      "random flips and a cosine learning-rate decay"},
     {"lstm", DS_SEQUENCES, "sines", 20, 30, 32, 3200, 800, 1e-3, 0, 0, 0,
      "the seed's LSTM sequence autoencoder"},
+    {"dense", DS_SEQUENCES, "sines", 16, 30, 32, 3200, 800, 1e-3, 0, 0, 0,
+     "ours: an MLP autoencoder, D-128-64-latent and mirror (ReLU, sigmoid out), for plain "
+     "vectors and short sequences (T x F flattened)"},
     {0},
 };
 
@@ -134,6 +139,24 @@ static int build_lstm(net *n, int latent, ae_err *err)
     return 0;
 }
 
+/* dense: Flatten (T x F in PyTorch's row-major order) Dense(128) Dense(64) Dense(latent) |
+ * Dense(64) Dense(128) Dense(T*F, sigmoid) Reshape(T, F). Sigmoid out: the data is scaled to
+ * [0, 1] per feature (minmax, the default). */
+static int build_dense(net *n, int latent, ae_err *err)
+{
+    const net_shape in = n->input;
+    if (in.rank != 2) return ae_fail(err, "dense: needs vectors or sequences, not images");
+    int d = in.h * in.c; /* bounded by model_input_check's sizes, which fit an int */
+    if (net_add_flatten(n, err) || net_add_dense(n, 128, ACT_RELU, err) ||
+        net_add_dense(n, 64, ACT_RELU, err) || net_add_dense(n, latent, ACT_NONE, err))
+        return -1;
+    net_mark_latent(n);
+    if (net_add_dense(n, 64, ACT_RELU, err) || net_add_dense(n, 128, ACT_RELU, err) ||
+        net_add_dense(n, d, ACT_SIGMOID, err) || net_add_reshape_seq(n, in.h, in.c, err))
+        return -1;
+    return 0;
+}
+
 int model_build(net *n, const char *preset, int latent, ae_err *err)
 {
     if (latent < 1) return ae_fail(err, "%s: latent size must be at least 1", preset);
@@ -142,5 +165,6 @@ int model_build(net *n, const char *preset, int latent, ae_err *err)
     if (!strcmp(preset, "cnn-flat")) return build_cnn(n, "cnn-flat", 1, latent, err);
     if (!strcmp(preset, "cnn-deep")) return build_cnn_deep(n, latent, err);
     if (!strcmp(preset, "lstm")) return build_lstm(n, latent, err);
+    if (!strcmp(preset, "dense")) return build_dense(n, latent, err);
     return ae_fail(err, "unknown model '%s'", preset);
 }

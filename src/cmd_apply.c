@@ -108,6 +108,8 @@ static int apply(const apply_mode *md, int argc, char **argv)
         int64_t latent_shape[2] = {n, per};
         int64_t shape[4] = {n, in->h, in->rank == 3 ? in->w : in->c, in->c};
         int rank = md->encoder_only ? 2 : in->rank == 3 ? 4 : 3;
+        if (rank == 3 && in->h == 1) /* vectors (sequences of one step): N x D */
+            rank = 2, shape[1] = in->c;
         if (npy_fput_f32(o.f, out, y, rank, md->encoder_only ? latent_shape : shape, &err)) {
             fio_out_abort(&o);
             rc = cli_fail(C, "%s", err.msg);

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "data_args.h"
+#include "data_reg.h"
 #include "model.h"
 #include "store_cli.h"
 #include "train_checkpoint.h"
@@ -184,6 +185,31 @@ static const char *find_model(int argc, char **argv, const ds_spec *own)
     return own ? data_args_model(own) : "cnn";
 }
 
+/* --dataset NAME, not a built-in set: a dataset registered in the store (--db) gives its
+ * spec; *found 0 leaves the name for train_config_resolve to refuse. */
+static int registered_spec(const char *C, int argc, char **argv, ds_spec *own, int *found)
+{
+    const char *name = NULL, *db = NULL;
+    for (int i = 1; i < argc - 1 && strcmp(argv[i], "--"); i++) {
+        if (!strcmp(argv[i], "--dataset")) name = argv[i + 1];
+        if (!strcmp(argv[i], "--db")) db = argv[i + 1];
+    }
+    *found = 0;
+    if (!name || ds_known(name)) return CLI_OK;
+    char path[4096];
+    store *st;
+    int rc = scli_path(C, db, path);
+    if (rc) return rc;
+    if (access(path, F_OK)) return CLI_OK; /* no store: nothing registered */
+    if ((rc = scli_open(C, path, 0, &st))) return rc;
+    ae_err err;
+    int r = data_reg_spec(st, name, own, &err);
+    store_close(st);
+    if (r < 0) return cli_usage(C, "--dataset: %s", err.msg);
+    *found = r;
+    return CLI_OK;
+}
+
 /* --data PATH [options]: the spec's text and name into cfg; every sample unless --train or
  * --test say otherwise. */
 static int own_data_config(const char *C, ds_spec *spec, train_config *cfg, int argc, char **argv)
@@ -236,7 +262,9 @@ int cmd_train(int argc, char **argv)
     if (own_seen && !has_data)
         return cli_usage(C, "the dataset options (--window, --size, ...) go with --data PATH");
     if (has_data && (drc = data_args_finish(C, &own))) return drc;
-    const char *model = find_model(argc, argv, has_data ? &own : NULL);
+    int registered = 0; /* --dataset NAME of a dataset registered in the store */
+    if (!has_data && (drc = registered_spec(C, argc, argv, &own, &registered))) return drc;
+    const char *model = find_model(argc, argv, has_data || registered ? &own : NULL);
     if (train_config_defaults(&cfg, model, &err)) {
         cli_usage(C, "--model: %s (aetui train --help lists the models)", err.msg);
         return CLI_USAGE;
@@ -258,6 +286,7 @@ int cmd_train(int argc, char **argv)
             if (has_data) return cli_usage(C, "--dataset and --data exclude each other");
             snprintf(cfg.dataset, sizeof cfg.dataset, "%s", optarg);
             cfg.data_spec[0] = cfg.scaling_from[0] = 0; /* --from RUN on another dataset */
+            if (registered && (drc = own_data_config(C, &own, &cfg, argc, argv))) return drc;
             break;
         case 1002: /* --data and the dataset options: read by data_args_read */
             break;
@@ -334,7 +363,10 @@ int cmd_train(int argc, char **argv)
     if (optind < argc) return cli_usage(C, "unexpected argument '%s'", argv[optind]);
     if (has_data && (drc = own_data_config(C, &own, &cfg, argc, argv))) return drc;
     if (cfg.dataset[0] && train_config_resolve(&cfg, &err))
-        return cli_usage(C, "--dataset: %s", err.msg);
+        return cli_usage(C, "--dataset: %s%s", err.msg,
+                         cfg.data_spec[0] || ds_known(cfg.dataset)
+                             ? ""
+                             : " (nor registered: aetui data ls lists yours)");
     if (train_config_check(&cfg, &err)) return cli_usage(C, "%s", err.msg);
 
     progress p = {&cfg, json, isatty(2), cfg.epochs, 0, 0, 0, 0, "", cfg.train_n, cfg.test_n};
@@ -354,6 +386,15 @@ int cmd_train(int argc, char **argv)
                              "without recording)",
                              path);
         }
+        int added = 0; /* --data PATH is registered under its file's name */
+        if (has_data && (data_reg_auto(st, &own, cfg.threads, &added, &err) ||
+                         own_data_config(C, &own, &cfg, argc, argv))) {
+            store_close(st);
+            return cli_usage(C, "%s", err.msg);
+        }
+        if (added)
+            fprintf(stderr, "aetui train: registered dataset %s (aetui data show %s)\n", own.name,
+                    own.name);
         if (train_record_open(&rec, st, cfg.resume_state[0] ? 0 : parent, &err)) {
             store_close(st);
             return cli_usage(C, "%s", err.msg);

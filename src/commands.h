@@ -25,6 +25,8 @@ int cmd_reconstruct(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 /* Other stores' runs merged into this one (issue 15). */
 int cmd_import(int argc, char **argv);
+/* Your own datasets registered in the run store by name (issue 12). */
+int cmd_data(int argc, char **argv);
 /* The interactive interface (issue 4): `aetui` with no command, or `aetui tui`. */
 int cmd_tui(int argc, char **argv);
 

@@ -34,6 +34,7 @@ static const command commands[] = {
     {"import", cmd_import, 0,
      "copy other stores' runs and checkpoints into this one (import SRC.db|DIR)"},
     {"get", cmd_get, 0, "download a standard dataset (get cifar10|mnist|fashion-mnist)"},
+    {"data", cmd_data, 0, "your own datasets by name (data add NAME PATH, ls, show, rm)"},
     {"tui", cmd_tui, 1, "the interactive interface (also: aetui with no command)"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };

@@ -523,6 +523,9 @@ int train_ckpt_input(const char *C, const run_model *m, const char *path, float 
             return cli_usage(C, "%s%s", err.msg,
                              images ? " (a cnn takes uint8 0-255 or float32 in [0,1])" : "");
     }
+    if (!images && in->h == 1 && a.ndim == 2) { /* N x D vectors: sequences of one step */
+        a.ndim = 3, a.shape[2] = a.shape[1], a.shape[1] = 1;
+    }
     int64_t want[4] = {-1, in->h, images ? in->w : in->c, in->c};
     int nd = images ? 4 : 3;
     int fits = a.ndim == nd;
@@ -579,7 +582,7 @@ int train_ckpt_apply(run_model *m, const float *x, int64_t n, int encode, float 
     net *nt = &m->n;
     const net_shape *in = &nt->input;
     long dim = net_shape_size(in), L = net_latent_size(nt);
-    int seq = in->rank == 2, T = in->h, F = in->c;
+    int seq = in->rank == 2 && !net_flat_io(nt), T = in->h, F = in->c; /* time-major */
     float *buf = seq ? malloc(sizeof(float) * (size_t)nt->batch_cap * dim) : NULL;
     if (seq && !buf) return -1; /* time-major staging */
     for (int64_t s = 0; s < n; s += nt->batch_cap) {

@@ -203,7 +203,10 @@ static void run_part(void *ctx, int part)
         return;
     }
     float *x = j->xbuf[part];
-    ds_gather(j->ds, j->idx + b0, nb, x);
+    if (net_flat_io(j->n))
+        ds_gather_flat(j->ds, j->idx + b0, nb, x);
+    else
+        ds_gather(j->ds, j->idx + b0, nb, x);
     if (j->aug) augment_images(x, j->aug + b0, nb, j->ds, j->aug_tmp[part]);
     if (j->latent_only) {
         const float *z = net_forward(j->n, part, x, nb, j->n->latent_layer);

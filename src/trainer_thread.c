@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dspec.h"
 #include "samples.h"
 #include "store.h"
 #include "train_checkpoint.h"
@@ -45,7 +46,15 @@ static int f_start(void *ctx, const train_info *info, ae_err *err)
     ds_options o = {.data_dir = cfg && cfg->data_dir[0] ? cfg->data_dir : NULL,
                     .n = cfg && cfg->test_n < SAMPLES_MAX ? cfg->test_n : SAMPLES_MAX};
     ae_err e2;
-    if (info->dataset && ds_load(info->dataset, DS_TEST, &o, &f->test, &e2)) {
+    ds_spec spec; /* your own data: its test split as the run scaled it */
+    ds_load_req rq = {.ntrain = -1, .ntest = o.n, .fixed = info->scaling, .threads = 1};
+    if (cfg && cfg->data_spec[0]) {
+        ds_spec_init(&spec);
+        snprintf(spec.name, sizeof spec.name, "%s", cfg->dataset);
+        if (ds_spec_from_text(cfg->data_spec, &spec, &e2) ||
+            ds_spec_load(&spec, &rq, NULL, &f->test, &e2))
+            memset(&f->test, 0, sizeof f->test);
+    } else if (info->dataset && ds_load(info->dataset, DS_TEST, &o, &f->test, &e2)) {
         ds_free(&f->test);
         memset(&f->test, 0, sizeof f->test);
     }
@@ -81,7 +90,26 @@ static int f_epoch(void *ctx, const train_epoch *e, const float *bl, int nb, ae_
     return 0;
 }
 
-int tthread_config(const tui_form *f, const char *data_dir, train_config *cfg, ae_err *err)
+/* A dataset registered in the store (aetui data add): its spec into cfg, and the form's
+ * sample counts cut to what it holds (the form's defaults are the built-in sets'). */
+static int registered(const char *db_path, const tui_form *f, train_config *cfg, ae_err *err)
+{
+    store *st = NULL;
+    if (!db_path || !*db_path || store_open(&st, db_path, STORE_READONLY, err))
+        return ae_fail(err, "unknown dataset '%s'", f->dataset);
+    static _Thread_local store_dataset d; /* 6 KB: off the stack */
+    int found = store_dataset_get(st, f->dataset, &d, err);
+    store_close(st);
+    if (found < 0) return -1;
+    if (!found) return ae_fail(err, "unknown dataset '%s'", f->dataset);
+    snprintf(cfg->data_spec, sizeof cfg->data_spec, "%s", d.spec);
+    cfg->train_n = f->train_n < d.train ? f->train_n : d.train;
+    cfg->test_n = f->test_n < d.test ? f->test_n : d.test;
+    return 0;
+}
+
+int tthread_config(const tui_form *f, const char *data_dir, const char *db_path, train_config *cfg,
+                   ae_err *err)
 {
     if (train_config_defaults(cfg, f->model, err)) return -1;
     snprintf(cfg->dataset, sizeof cfg->dataset, "%s", f->dataset);
@@ -93,6 +121,7 @@ int tthread_config(const tui_form *f, const char *data_dir, train_config *cfg, a
     cfg->test_n = f->test_n;
     cfg->lr = f->lr;
     cfg->seed = f->seed;
+    if (cfg->dataset[0] && !ds_known(cfg->dataset) && registered(db_path, f, cfg, err)) return -1;
     if (cfg->dataset[0] && train_config_resolve(cfg, err)) return -1;
     return train_config_check(cfg, err);
 }
@@ -102,7 +131,7 @@ static void run_one(tthread *t, const tui_form *form)
     ae_err err = {""};
     train_config cfg;
     channel_loading(t->ch, form, t->parent);
-    if (tthread_config(form, t->data_dir, &cfg, &err)) {
+    if (tthread_config(form, t->data_dir, t->db_path, &cfg, &err)) {
         channel_ended(t->ch, 0, "failed", err.msg);
         return;
     }
@@ -173,7 +202,7 @@ int tthread_start(tthread *t, const tui_form *form, int64_t parent, ae_err *err)
 {
     if (atomic_load(&t->busy)) return ae_fail(err, "a run is in progress");
     train_config cfg;
-    if (tthread_config(form, t->data_dir, &cfg, err)) return -1;
+    if (tthread_config(form, t->data_dir, t->db_path, &cfg, err)) return -1;
     tthread_join(t);
     t->form = *form;
     t->parent = parent;

@@ -41,7 +41,9 @@ void tthread_stop(tthread *t);
 int tthread_busy(tthread *t);
 void tthread_join(tthread *t);
 
-/* The train_config for a form (the preset's defaults, then the form's values). */
-int tthread_config(const tui_form *f, const char *data_dir, train_config *cfg, ae_err *err);
+/* The train_config for a form (the preset's defaults, then the form's values); a dataset
+ * registered in the store at db_path (NULL: none looked up) gives its spec. */
+int tthread_config(const tui_form *f, const char *data_dir, const char *db_path, train_config *cfg,
+                   ae_err *err);
 
 #endif

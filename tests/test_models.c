@@ -1,5 +1,5 @@
-/* test_models.c: both autoencoders end to end: parameter counts and summary of the seed's
- * architectures, whole-model gradients against finite differences on small shapes, encoder
+/* test_models.c: the autoencoders end to end (dense too): parameter counts and summary of the
+ * seed's architectures, whole-model gradients against finite differences on small shapes, encoder
  * plus decoder equal to the whole forward pass, and a short training run whose loss falls and
  * that repeats bit for bit with the same seed and thread count. */
 #include <math.h>
@@ -30,6 +30,11 @@ static void test_counts(void)
     CHECK(count_params("lstm", (net_shape){2, 50, 1, 10}, 20) == 64542, "lstm params %ld",
           count_params("lstm", (net_shape){2, 50, 1, 10}, 20));
     CHECK(count_params("cnn", (net_shape){3, 28, 28, 1}, 16) > 0, "cnn on 28x28x1 builds");
+    /* dense: 15-128-64-4 / 4-64-128-15 Linear layers */
+    long dense =
+        15 * 128 + 128 + 128 * 64 + 64 + 64 * 4 + 4 + 4 * 64 + 64 + 64 * 128 + 128 + 128 * 15 + 15;
+    CHECK(count_params("dense", (net_shape){2, 5, 1, 3}, 4) == dense, "dense params %ld, not %ld",
+          count_params("dense", (net_shape){2, 5, 1, 3}, 4), dense);
     ae_err err;
     net n;
     net_init(&n, (net_shape){3, 30, 30, 3});
@@ -37,6 +42,18 @@ static void test_counts(void)
           "30x30 refused: %s", err.msg);
     net_init(&n, (net_shape){2, 50, 1, 10});
     CHECK(model_build(&n, "cnn", 32, &err) == -1, "cnn refuses sequences");
+    net_init(&n, (net_shape){3, 8, 8, 3});
+    CHECK(model_build(&n, "dense", 4, &err) == -1 && strstr(err.msg, "not images"),
+          "dense refuses images: %s", err.msg);
+    /* dense takes its input sample-major (a Flatten first), the LSTM time-major */
+    net_init(&n, (net_shape){2, 5, 1, 3});
+    CHECK(model_build(&n, "dense", 4, &err) == 0 && net_flat_io(&n) &&
+              n.layers[n.nlayers - 1].out.rank == 2 && n.layers[n.nlayers - 1].out.h == 5,
+          "dense: flat input, 5x3 output: %s", err.msg);
+    net_free(&n);
+    net_init(&n, (net_shape){2, 5, 1, 3});
+    CHECK(model_build(&n, "lstm", 4, &err) == 0 && !net_flat_io(&n), "lstm: time-major");
+    net_free(&n);
     net_init(&n, (net_shape){3, 32, 32, 3});
     CHECK(model_build(&n, "cnn", 32, &err) == 0 && net_finalize(&n, 2, 1, &err) == 0,
           "finalize: %s", err.msg);
@@ -155,6 +172,7 @@ int main(void)
     gradcheck_model("cnn", (net_shape){3, 8, 8, 2}, 4, 2);
     gradcheck_model("cnn", (net_shape){3, 4, 12, 1}, 3, 3);
     gradcheck_model("lstm", (net_shape){2, 5, 1, 3}, 3, 2);
+    gradcheck_model("dense", (net_shape){2, 4, 1, 3}, 3, 2);
     test_training();
     return test_done();
 }

@@ -138,6 +138,66 @@ has out "data_spec *folder $T/shapes --size 16x16"
 expect 2 "$BIN" train --data "$T/shapes" "${QUICK[@]}"
 has err 'different sizes: circle/0.* circle/0'
 
+# ---- .npy of plain vectors: the dense preset, chosen by the data ---------------------------
+$PY - "$T" <<'EOF'
+import math, struct, sys
+d = sys.argv[1]
+vec = [math.cos(i * 0.3 + j * 0.7) * 10 + 50 for i in range(80) for j in range(16)]
+h = "{'descr': '<f4', 'fortran_order': False, 'shape': (80, 16), }"
+h += ' ' * (63 - (10 + len(h)) % 64) + '\n'
+with open(d + '/vec.npy', 'wb') as f:
+    f.write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(h)) + h.encode())
+    f.write(struct.pack('<%df' % len(vec), *vec))
+EOF
+expect 0 "$BIN" train --data "$T/vec.npy" --latent 4 --json "${QUICK[@]}"
+has out '"model":"dense"'
+run=$(field out run)
+expect 0 "$BIN" reconstruct "$run" --input "$T/vec.npy" --out "$T/vec_y.npy"
+read -r shape lo hi mean < <(npystat "$T/vec_y.npy")
+[ "$shape" = 80x16 ] && ok || bad "dense reconstruct: shape $shape"
+$PY -c "import sys; sys.exit(not (38 < $lo and $hi < 62 and 45 < $mean < 55))" && ok ||
+    bad "dense reconstruct: $lo..$hi mean $mean is not in the data's units"
+# dense on sequences (T x F flattened) too
+expect 0 "$BIN" train --data "$T/seq.npy" --model dense --json "${QUICK[@]}"
+has out '"model":"dense"'
+
+# ---- registered datasets --------------------------------------------------------------------
+# train --data registered each under its file's name
+expect 0 "$BIN" data ls
+has out '^ecg  *csv  *sequences  *40x1  *96  *24  *2'
+has out '^shapes  *folder  *images  *16x16x3'
+expect 0 "$BIN" data add heart "$T/ecg.csv" --test-frac 0.5
+has out 'dataset heart: csv'
+expect 0 "$BIN" data show heart
+has out 'samples  *60 train, 60 test'
+has out 'data now  *the same'
+expect 0 "$BIN" train --dataset heart --json "${QUICK[@]}"
+has out '"dataset":"heart"'
+has out '"model":"lstm"'
+has out '"train_samples":60'
+expect 2 "$BIN" data add heart "$T/ecg.csv"
+has err 'registered already'
+expect 0 "$BIN" data add heart "$T/ecg.csv" --force
+# the same file with other options is another dataset: ecg-2
+expect 0 "$BIN" train --data "$T/ecg.csv" --test-frac 0.25 --json "${QUICK[@]}"
+has out '"dataset":"ecg-2"'
+has err 'registered dataset ecg-2'
+# the data changes: show says so
+printf '0,%s\n' "$(seq -s, 1 40)" >>"$T/ecg.csv"
+expect 0 "$BIN" data show ecg --json
+has out '"data_now":"changed"'
+expect 0 "$BIN" data rm heart
+expect 2 "$BIN" data show heart
+has err 'no such dataset'
+expect 2 "$BIN" data add mnist "$T/ecg.csv"
+has err 'built-in'
+expect 2 "$BIN" data add 'bad name' "$T/ecg.csv"
+has err 'dataset name'
+expect 2 "$BIN" data ls --window 3
+has err 'go with add'
+expect 2 "$BIN" train --dataset nosuch "${QUICK[@]}"
+has err 'nor registered'
+
 # ---- bad files and options ----------------------------------------------------------------
 printf '1,2,3\n4,x,6\n' >"$T/bad.csv"
 expect 2 "$BIN" train --data "$T/bad.csv" "${QUICK[@]}"

@@ -25,7 +25,9 @@ int samples_compute(net *n, int ws, const dataset *ds, int nmax, samples **out, 
 {
     *out = NULL;
     int N = ds->n < nmax ? ds->n : nmax, L = net_latent_size(n), dim = ds->dim;
-    int seq = ds->kind == DS_SEQUENCES, T = ds->t, F = ds->f, cap = n->batch_cap;
+    /* time-major batches for an LSTM; sample-major for a net that flattens (dense) */
+    int seq = ds->kind == DS_SEQUENCES && !net_flat_io(n), T = ds->t, F = ds->f;
+    int cap = n->batch_cap;
     if (N < 1 || L < 1 || cap < 1) return ae_fail(err, "no samples to show");
     if (net_shape_size(&n->input) != dim)
         return ae_fail(err, "the model takes %ld values per sample, the data has %d",
@@ -52,7 +54,10 @@ int samples_compute(net *n, int ws, const dataset *ds, int nmax, samples **out, 
     for (int b0 = 0; b0 < N; b0 += cap) {
         int B = N - b0 < cap ? N - b0 : cap;
         for (int k = 0; k < B; k++) idx[k] = b0 + k;
-        ds_gather(ds, idx, B, xb);
+        if (seq || ds->kind == DS_IMAGES)
+            ds_gather(ds, idx, B, xb);
+        else
+            ds_gather_flat(ds, idx, B, xb);
         const float *y = net_forward(n, ws, xb, B, n->nlayers - 1);
         const float *z = net_output(n, ws, n->latent_layer);
         memcpy(s->z + (size_t)b0 * L, z, sizeof(float) * (size_t)B * L);

@@ -112,6 +112,15 @@ static unsigned field_bit(int i)
     return i >= 0 && i < NFIELDS ? bit[i] : 0;
 }
 
+/* The kind of a dataset registered in the store (aetui data add), 0 when there is none. */
+static int registered_kind(tui *t, const char *name)
+{
+    static store_dataset d; /* 6 KB: the UI thread's */
+    ae_err err;
+    if (!t->st || store_dataset_get(t->st, name, &d, &err) != 1) return 0;
+    return !strcmp(d.kind, "images") ? DS_IMAGES : DS_SEQUENCES;
+}
+
 /* Sets a field from text; -1 with a message when the value is bad. */
 static int field_set(tui *t, int i, const char *s)
 {
@@ -126,7 +135,8 @@ static int field_set(tui *t, int i, const char *s)
     }
     if (i == F_DATASET) {
         const model_preset *p = model_preset_find(f->model);
-        if (!ds_known(s) || (p && ds_kind_of(s) != p->kind)) {
+        int kind = ds_known(s) ? ds_kind_of(s) : registered_kind(t, s);
+        if (!kind || (p && kind != p->kind)) {
             tui_message(t, "dataset '%s' does not suit %s", s, f->model);
             return -1;
         }
@@ -178,19 +188,29 @@ static void cycle_model(tui *t, int dir)
 }
 
 /* The datasets of the model's kind whose files are found (all of them when none is, so that
- * the form can still show which one is missing). */
+ * the form can still show which one is missing), then the datasets registered in the store
+ * (aetui data add) that suit it. */
 static void cycle_dataset(tui *t, int dir)
 {
     const model_preset *p = model_preset_find(t->form.model);
-    const char *list[16];
+    char list[64][32];
     int n = 0, cur = -1;
     for (int pass = 0; pass < 2 && !n; pass++)
         for (int i = 0; ds_names[i] && n < 16; i++) {
             if (p && ds_kind_of(ds_names[i]) != p->kind) continue;
             if (!pass && !tui_dataset_found(ds_names[i], t->app->data_dir)) continue;
-            if (!strcmp(ds_names[i], t->form.dataset)) cur = n;
-            list[n++] = ds_names[i];
+            snprintf(list[n++], sizeof list[0], "%s", ds_names[i]);
         }
+    store_dataset *reg = NULL;
+    int nreg = 0;
+    ae_err err;
+    if (t->st && store_dataset_list(t->st, &reg, &nreg, &err) == 0)
+        for (int i = 0; i < nreg && n < 64; i++)
+            if (!p || !strcmp(reg[i].kind, p->kind == DS_IMAGES ? "images" : "sequences"))
+                snprintf(list[n++], sizeof list[0], "%s", reg[i].name);
+    free(reg);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(list[i], t->form.dataset)) cur = i;
     if (cur < 0) cur = dir > 0 ? -1 : 0; /* from a missing one: the first (or last) found */
     if (n) snprintf(t->form.dataset, sizeof t->form.dataset, "%s", list[(cur + dir + n) % n]);
 }
@@ -471,7 +491,8 @@ static int dataset_found(tui *t)
     tui_train_state *s = &t->train;
     if (strcmp(s->found_name, t->form.dataset)) {
         snprintf(s->found_name, sizeof s->found_name, "%s", t->form.dataset);
-        s->found = tui_dataset_found(t->form.dataset, t->app->data_dir);
+        s->found = tui_dataset_found(t->form.dataset, t->app->data_dir) ||
+                   registered_kind(t, t->form.dataset);
     }
     return s->found;
 }
