@@ -80,8 +80,11 @@ static int data_add(const char *C, int argc, char **argv, const char *name, cons
     if (store_dataset_put(st, &d, force, &err)) return cli_usage(C, "%s", err.msg);
     char vis[1100];
     scli_visible(d.path, 0, vis, sizeof vis);
-    printf("dataset %s: %s %s, %s %s, %d train, %d test, %d classes%s\n", d.name, d.format, vis,
-           d.kind, d.shape, d.train, d.test, d.nclasses, d.labelled ? "" : " (unlabelled)");
+    char cls[32] = "unlabelled";
+    if (d.labelled)
+        snprintf(cls, sizeof cls, "%d class%s", d.nclasses, d.nclasses == 1 ? "" : "es");
+    printf("dataset %s: %s %s, %s %s, %d train, %d test, %s\n", d.name, d.format, vis, d.kind,
+           d.shape, d.train, d.test, cls);
     return CLI_OK;
 }
 

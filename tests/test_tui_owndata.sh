@@ -24,8 +24,12 @@ expect "Dataset +sines" 3 "the LSTM's built-in dataset"
 keys Right
 expect "Dataset +ecg" 3 "the registered dataset follows the built-in ones"
 if body | grep -q "not found"; then bad "ecg marked not found: $(body | grep Dataset)"; else ok; fi
+expect "ecg <> +48 train, 12 test" 3 "what it holds beside it (at 80 columns)"
 keys Right
 expect "Dataset +sines" 3 "and the list goes round"
+APP_ARGS="--screen 2" start 140 45
+keys Enter lstm Enter j Right
+expect "ecg <> +48 train, 12 test" 3 "what it holds at 140 columns"
 # the CNN's list has no sequences
 keys k Enter cnn Enter j Right Right Right Right
 if body | grep -q "Dataset *ecg"; then bad "ecg offered to the CNN"; else ok; fi

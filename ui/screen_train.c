@@ -112,12 +112,16 @@ static unsigned field_bit(int i)
     return i >= 0 && i < NFIELDS ? bit[i] : 0;
 }
 
-/* The kind of a dataset registered in the store (aetui data add), 0 when there is none. */
-static int registered_kind(tui *t, const char *name)
+/* The kind of a dataset registered in the store (aetui data add), 0 when there is none; note
+ * (when not NULL) gets what it holds, for the form: the run takes at most that many samples. */
+static int registered_kind(tui *t, const char *name, char *note, size_t len)
 {
     static store_dataset d; /* 6 KB: the UI thread's */
     ae_err err;
+    if (note) note[0] = 0;
     if (!t->st || store_dataset_get(t->st, name, &d, &err) != 1) return 0;
+    if (note) /* longest first: train_draw shows the first that fits, never a cut number */
+        snprintf(note, len, "%d train, %d test|%d/%d", d.train, d.test, d.train, d.test);
     return !strcmp(d.kind, "images") ? DS_IMAGES : DS_SEQUENCES;
 }
 
@@ -135,7 +139,7 @@ static int field_set(tui *t, int i, const char *s)
     }
     if (i == F_DATASET) {
         const model_preset *p = model_preset_find(f->model);
-        int kind = ds_known(s) ? ds_kind_of(s) : registered_kind(t, s);
+        int kind = ds_known(s) ? ds_kind_of(s) : registered_kind(t, s, NULL, 0);
         if (!kind || (p && kind != p->kind)) {
             tui_message(t, "dataset '%s' does not suit %s", s, f->model);
             return -1;
@@ -485,14 +489,17 @@ static void draw_curves(tui *t, int y, int x, int h, int w)
     }
 }
 
+static char reg_note[128]; /* what the form's registered dataset holds ("" for built-ins) */
+
 /* Whether the form's dataset is found (looked up again only when the name changes). */
 static int dataset_found(tui *t)
 {
     tui_train_state *s = &t->train;
     if (strcmp(s->found_name, t->form.dataset)) {
         snprintf(s->found_name, sizeof s->found_name, "%s", t->form.dataset);
+        reg_note[0] = 0;
         s->found = tui_dataset_found(t->form.dataset, t->app->data_dir) ||
-                   registered_kind(t, t->form.dataset);
+                   registered_kind(t, t->form.dataset, reg_note, sizeof reg_note);
     }
     return s->found;
 }
@@ -522,6 +529,16 @@ static void train_draw(tui *t, int y, int x, int h, int w)
                         sel && t->train.editing);
         if (i == F_DATASET && !(sel && t->train.editing) && !dataset_found(t))
             crt_put(y + 1 + i, x + 12 + u, lw - 13 - u, "not found", crt_attr(&t->crt, CRT_BAD), 0);
+        else if (i == F_DATASET && !(sel && t->train.editing) && reg_note[0]) {
+            const char *p = reg_note, *bar; /* the forms of the note, longest first */
+            int room = lw - 13 - u;
+            while ((bar = strchr(p, '|')) && bar - p > room) p = bar + 1;
+            int n = bar ? (int)(bar - p) : (int)strlen(p);
+            char part[64];
+            snprintf(part, sizeof part, "%.*s", n < 63 ? n : 63, p);
+            if (n <= room)
+                crt_put(y + 1 + i, x + 12 + u, room, part, crt_attr(&t->crt, CRT_DIM), 0);
+        }
     }
     char pl[64];
     const char *pm = tui_parent_model(t);
