@@ -37,6 +37,7 @@ void ds_free(dataset *ds)
     free(ds->src_index);
     free(ds->starts);
     free(ds->times);
+    free(ds->anomaly);
     ds_scaling_free(&ds->scaling);
     memset(ds, 0, sizeof *ds);
 }

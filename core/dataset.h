@@ -63,7 +63,15 @@ typedef struct dataset {
     double *times;      /* rows time values of the segment (windows with a time column) */
     int time_kind;      /* DS_TIME_* */
     ds_scaling scaling; /* what was applied to f32 (sequences); n = 0 for none */
+    /* Injected anomalies (sines --anomalies): n kinds, DS_ANOM_NONE for a normal sample;
+     * NULL when none were injected. */
+    uint8_t *anomaly;
 } dataset;
+
+/* The kinds of anomaly sines injects (ds_anomaly_names has their names, index = kind). */
+enum ds_anomaly { DS_ANOM_NONE = 0, DS_ANOM_SPIKE, DS_ANOM_SHIFT, DS_ANOM_FREQ, DS_ANOM_FLAT };
+#define DS_ANOM_KINDS 5
+extern const char *const ds_anomaly_names[DS_ANOM_KINDS];
 
 /* Options for loading. A zero-initialised struct asks for the defaults. */
 typedef struct ds_options {
@@ -74,6 +82,8 @@ typedef struct ds_options {
     int t, f;                   /* sines only: time steps and features; 0 means 50 and 10 */
     const struct ds_spec *spec; /* your own data (dspec.h): then name is the spec's name */
     int threads;                /* your own images: decoding threads (0: 1) */
+    double anomalies; /* sines, test split only: the fraction of sequences (0 to 0.5) given an
+                         anomaly (sines.c); 0 none */
 } ds_options;
 
 /* Loads `n` samples of the named dataset's split into *out (zeroed first).
@@ -143,6 +153,25 @@ int idx_load(const char *name, const char *dir, int split, int n, dataset *out, 
  * file (magic 0x00000801), each plain or gzipped; labels must be below nclasses. */
 int idx_load_files(const char *images, const char *labels, int n, int nclasses, dataset *out,
                    ae_err *err);
+
+/* ---- classes (dsclass.c) ------------------------------------------------------------ */
+
+/* The samples a built-in split holds in all (0: no fixed size, as sines or your own data). */
+int ds_full_size(const char *name, int split);
+/* Parses a list of classes ("0,3" or names such as "sneaker,ankle boot", any case) into mask
+ * (DS_MAX_CLASSES bytes, 1 = chosen) and its normal form, the sorted numbers ("0,3"), into
+ * norm. Refuses unknown classes, an empty list and a list of every class. */
+int ds_class_list(const dataset *ds, const char *list, uint8_t *mask, char *norm, int normlen,
+                  ae_err *err);
+/* Keeps the first `max` samples whose class is in mask, in order, and hashes them anew (the
+ * sha256 then covers those samples only). Fails when none is left. */
+int ds_keep_classes(dataset *ds, const uint8_t *mask, int max, ae_err *err);
+
+/* The training split of a run that trained on some classes only (classes "" or NULL: the
+ * plain ds_load): the first opt->n samples of those classes (0: all of them), read from the
+ * whole split. norm (may be NULL) receives the classes' normal form (ds_class_list). */
+int ds_load_classes(const char *name, const ds_options *opt, const char *classes, dataset *out,
+                    char *norm, int normlen, ae_err *err);
 
 /* The synthetic `sines` sequences (formulas in sines.c and the README). */
 int sines_generate(int split, const ds_options *opt, dataset *out, ae_err *err);

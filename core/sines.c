@@ -14,7 +14,20 @@
  * The seed is opt->seed, or 2024 when that is 0. The training split uses stream 1 of the seed
  * and the test split stream 2, so no test sequence repeats a training one; the first n of a
  * split are the same whatever n is. The SHA-256 covers the float32 values as little-endian
- * bytes, sample by sample. */
+ * bytes, sample by sample.
+ *
+ * Injected anomalies (opt->anomalies = FRAC > 0, test split only), for tests and demos of
+ * anomaly detection. They draw from stream 3 of the seed, the same number of values for every
+ * sequence, so the normal sequences are exactly those generated without anomalies and the
+ * first n of the split stay the same whatever n is. For each sequence: u ~ U(0,1) (anomalous
+ * when u < FRAC, so about FRAC of them are), kind uniform over the four below, onset
+ * t0 = floor(U(0.2, 0.8) * (T-1)), duration fraction d ~ U(0.15, 0.35), magnitude m ~ U(0.5, 1),
+ * sign s = +-1. The kinds, on every feature:
+ *   spike:      steps t0 and t0+1 move by 0.5*m towards the far side of 0.5 (a glitch);
+ *   shift:      from t0 on, the values move by s*(0.15 + 0.1*m) (a level shift);
+ *   frequency:  from t0 on, the frequency is (2 + 2m) times f, phase continuous;
+ *   flat-line:  from t0 for max(2, d*T) steps, every value holds its value at t0 (a stuck sensor);
+ * then the same clip to [0, 1]. ds->anomaly holds the kind of each sequence. */
 #include "dataset.h"
 #include "rng.h"
 #include "sha256.h"
@@ -28,6 +41,28 @@
 #define SINES_MAX_VALUES (1ull << 28) /* 1 GiB of float32 */
 
 static const char *const sines_names[4] = {"sine", "damped", "trend", "square"};
+const char *const ds_anomaly_names[DS_ANOM_KINDS] = {"normal", "spike", "shift", "frequency",
+                                                     "flat-line"};
+
+typedef struct injected {
+    int kind, t0, len;
+    double m, sign, fmul;
+} injected;
+
+static injected draw_anomaly(rng *r, double frac, int T)
+{
+    injected a;
+    double u = rng_uniform(r);
+    int kind = 1 + (int)rng_below(r, 4);
+    a.t0 = (int)(rng_range(r, 0.2, 0.8) * (T - 1));
+    double d = rng_range(r, 0.15, 0.35);
+    a.m = rng_range(r, 0.5, 1.0);
+    a.sign = rng_uniform(r) < 0.5 ? -1.0 : 1.0;
+    a.kind = u < frac ? kind : DS_ANOM_NONE;
+    a.len = (int)(d * T) > 2 ? (int)(d * T) : 2;
+    a.fmul = 2.0 + 2.0 * a.m;
+    return a;
+}
 
 int sines_generate(int split, const ds_options *opt, dataset *out, ae_err *err)
 {
@@ -37,6 +72,9 @@ int sines_generate(int split, const ds_options *opt, dataset *out, ae_err *err)
     if (n < 1) return ae_fail(err, "sines: %d samples asked for; at least 1 is needed", n);
     if (T < 2 || T > 100000) return ae_fail(err, "sines: %d time steps; need 2 to 100000", T);
     if (F < 1 || F > 100000) return ae_fail(err, "sines: %d features; need 1 to 100000", F);
+    double frac = split == DS_TEST ? opt->anomalies : 0.0;
+    if (!(opt->anomalies >= 0.0 && opt->anomalies <= 0.5))
+        return ae_fail(err, "sines: anomalies %g: the fraction must be 0 to 0.5", opt->anomalies);
     if ((unsigned long long)n * T * F > SINES_MAX_VALUES)
         return ae_fail(err, "sines: %d sequences of %dx%d are too many (at most %llu values)", n, T,
                        F, SINES_MAX_VALUES);
@@ -55,8 +93,11 @@ int sines_generate(int split, const ds_options *opt, dataset *out, ae_err *err)
     for (int k = 0; k < 4; k++)
         snprintf(out->class_names[k], sizeof out->class_names[k], "%s", sines_names[k]);
 
-    rng r;
+    if (frac > 0 && !(out->anomaly = calloc((size_t)n, 1)))
+        return ae_fail(err, "sines: out of memory for %d sequences", n);
+    rng r, ra;
     rng_seed_stream(&r, seed, split == DS_TEST ? 2 : 1);
+    rng_seed_stream(&ra, seed, 3);
     sha256_ctx sha;
     sha256_init(&sha);
     for (int i = 0; i < n; i++) {
@@ -65,13 +106,19 @@ int sines_generate(int split, const ds_options *opt, dataset *out, ae_err *err)
         double p = rng_range(&r, 0.0, 2.0 * pi);
         double A = rng_range(&r, 0.5, 1.0);
         double b = rng_range(&r, -1.0, 1.0);
+        injected a = {0};
+        if (frac > 0) a = draw_anomaly(&ra, frac, T), out->anomaly[i] = (uint8_t)a.kind;
         out->labels[i] = (uint8_t)c;
         float *x = out->f32 + (size_t)i * out->dim;
+        double t_on = (double)a.t0 / (T - 1);
         for (int k = 0; k < T; k++) {
             double t = (double)k / (T - 1);
+            /* cycles so far: f*t, or with a frequency change f*t0 + fmul*f*(t - t0) */
+            double cyc =
+                a.kind == DS_ANOM_FREQ && k > a.t0 ? f * t_on + a.fmul * f * (t - t_on) : f * t;
             for (int j = 0; j < F; j++) {
                 double g = F > 1 ? 1.0 - 0.4 * j / (F - 1) : 1.0;
-                double s = sin(2.0 * pi * f * t + p + j * pi / F), pat;
+                double s = sin(2.0 * pi * cyc + p + j * pi / F), pat;
                 switch (c) {
                 case 0:
                     pat = s;
@@ -87,9 +134,16 @@ int sines_generate(int split, const ds_options *opt, dataset *out, ae_err *err)
                     break;
                 }
                 double v = 0.5 + 0.4 * A * g * pat + 0.05 * rng_normal(&r);
+                if (a.kind == DS_ANOM_SPIKE && (k == a.t0 || k == a.t0 + 1))
+                    v += v > 0.5 ? -0.5 * a.m : 0.5 * a.m;
+                else if (a.kind == DS_ANOM_SHIFT && k >= a.t0)
+                    v += a.sign * (0.15 + 0.1 * a.m);
                 x[k * F + j] = (float)(v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v);
             }
         }
+        if (a.kind == DS_ANOM_FLAT)
+            for (int k = a.t0 + 1; k < T && k < a.t0 + a.len; k++)
+                memcpy(x + k * F, x + a.t0 * F, sizeof(float) * F);
         /* hash as little-endian bytes whatever the machine */
         uint8_t le[4096];
         size_t nle = 0;

@@ -128,8 +128,9 @@ int baseline_get(const baseline_req *rq, store *st, baseline_res *res, ae_err *e
     } else {
         ds_options o = {.data_dir = rq->data_dir && rq->data_dir[0] ? rq->data_dir : NULL,
                         .n = rq->train};
-        if (ds_load(rq->dataset, DS_TRAIN, &o, &tr, err)) return -1;
+        if (ds_load_classes(rq->dataset, &o, rq->classes, &tr, NULL, 0, err)) return -1;
         o.n = rq->test;
+        o.anomalies = rq->anomalies;
         if (ds_load(rq->dataset, DS_TEST, &o, &te, err)) {
             ds_free(&tr);
             return -1;

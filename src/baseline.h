@@ -33,6 +33,8 @@ typedef struct baseline_req {
      * run did). train and test 0 mean every sample of the split. */
     const char *data_spec;
     const char *scaling_from;
+    const char *classes; /* train on these classes only (ds_load_classes); NULL or "": all */
+    double anomalies;    /* sines: injected anomalies in the test split (dataset.h) */
 } baseline_req;
 
 typedef struct baseline_res {

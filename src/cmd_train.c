@@ -47,7 +47,8 @@ static void usage(FILE *f)
                "                   [--epochs N] [--batch N] [--lr X] [--train N] [--test N]\n"
                "                   [--seed N] [--threads N] [--clip X] [--augment A]\n"
                "                   [--schedule S] [--json] [--db PATH] [--no-record]\n"
-               "                   [--no-baseline]\n"
+               "                   [--no-baseline] [--train-classes LIST | --normal-class K]\n"
+               "                   [--anomalies FRAC]\n"
                "       aetui train --resume RUN [--epochs N] [--json] [--db PATH] [--force]\n"
                "       aetui train --from RUN [options]\n\n"
                "Trains an autoencoder and evaluates it on the test split after every epoch.\n\n"
@@ -87,6 +88,13 @@ static void usage(FILE *f)
                "  --resume RUN   continue RUN where it stopped, with its settings: the same run\n"
                "                 goes on in the store; --epochs N sets the total\n"
                "  --force        with --resume: go on although the training data changed\n"
+               "  --train-classes LIST  train only on these classes (numbers or names, comma-\n"
+               "                 separated: the normal data for anomaly detection); the test\n"
+               "                 split keeps every class, the others are the anomalies.\n"
+               "                 --train N counts the samples of these classes\n"
+               "  --normal-class K  the same for one class\n"
+               "  --anomalies FRAC  sines: inject spikes, level shifts, frequency changes and\n"
+               "                 flat-lines into about FRAC (0 to 0.5) of the test sequences\n"
                "  --from RUN     a new run, child of RUN, starting from RUN's last weights,\n"
                "                 with RUN's settings as defaults\n"
                "\nWith --data PATH (values are scaled per feature on the training split, and\n"
@@ -233,19 +241,33 @@ static int own_data_config(const char *C, ds_spec *spec, train_config *cfg, int 
 
 int cmd_train(int argc, char **argv)
 {
-    static struct option opts[64] = {
-        {"model", required_argument, 0, 'm'},    {"dataset", required_argument, 0, 'd'},
-        {"data-dir", required_argument, 0, 'D'}, {"latent", required_argument, 0, 'l'},
-        {"epochs", required_argument, 0, 'e'},   {"batch", required_argument, 0, 'b'},
-        {"lr", required_argument, 0, 'r'},       {"train", required_argument, 0, 'n'},
-        {"test", required_argument, 0, 't'},     {"seed", required_argument, 0, 's'},
-        {"threads", required_argument, 0, 'j'},  {"clip", required_argument, 0, 'c'},
-        {"json", no_argument, 0, 'J'},           {"help", no_argument, 0, 'h'},
-        {"augment", required_argument, 0, 'A'},  {"schedule", required_argument, 0, 'S'},
-        {"db", required_argument, 0, 'B'},       {"no-record", no_argument, 0, 'N'},
-        {"no-baseline", no_argument, 0, 1000},   {"resume", required_argument, 0, 'R'},
-        {"from", required_argument, 0, 'F'},     {"force", no_argument, 0, 1001},
-        {"data", required_argument, 0, 1002},    {0, 0, 0, 0}};
+    static struct option opts[64] = {{"model", required_argument, 0, 'm'},
+                                     {"dataset", required_argument, 0, 'd'},
+                                     {"data-dir", required_argument, 0, 'D'},
+                                     {"latent", required_argument, 0, 'l'},
+                                     {"epochs", required_argument, 0, 'e'},
+                                     {"batch", required_argument, 0, 'b'},
+                                     {"lr", required_argument, 0, 'r'},
+                                     {"train", required_argument, 0, 'n'},
+                                     {"test", required_argument, 0, 't'},
+                                     {"seed", required_argument, 0, 's'},
+                                     {"threads", required_argument, 0, 'j'},
+                                     {"clip", required_argument, 0, 'c'},
+                                     {"json", no_argument, 0, 'J'},
+                                     {"help", no_argument, 0, 'h'},
+                                     {"augment", required_argument, 0, 'A'},
+                                     {"schedule", required_argument, 0, 'S'},
+                                     {"db", required_argument, 0, 'B'},
+                                     {"no-record", no_argument, 0, 'N'},
+                                     {"no-baseline", no_argument, 0, 1000},
+                                     {"resume", required_argument, 0, 'R'},
+                                     {"from", required_argument, 0, 'F'},
+                                     {"force", no_argument, 0, 1001},
+                                     {"data", required_argument, 0, 1002},
+                                     {"train-classes", required_argument, 0, 1102},
+                                     {"normal-class", required_argument, 0, 1103},
+                                     {"anomalies", required_argument, 0, 1104},
+                                     {0, 0, 0, 0}};
     static int nopts;
     if (!nopts) {
         while (opts[nopts].name) nopts++;
@@ -336,6 +358,19 @@ int cmd_train(int argc, char **argv)
         case 1001: /* read by train_ckpt_args */
             if (!cfg.resume_state[0])
                 return cli_usage(C, "--force goes with --resume (resume on changed data)");
+            break;
+        case 1102:
+        case 1103:
+            if (!*optarg || strlen(optarg) >= sizeof cfg.train_classes)
+                return cli_usage(C, "%s: expected a class number or name%s",
+                                 opt == 1102 ? "--train-classes" : "--normal-class",
+                                 opt == 1102 ? " or a list of them separated by commas" : "");
+            if (opt == 1103 && strchr(optarg, ','))
+                return cli_usage(C, "--normal-class: one class (--train-classes takes a list)");
+            snprintf(cfg.train_classes, sizeof cfg.train_classes, "%s", optarg);
+            break;
+        case 1104:
+            if (cli_double(C, "--anomalies", optarg, 0, 0.5, &cfg.anomalies)) return CLI_USAGE;
             break;
         case 'A':
             if (strcmp(optarg, "flip") && strcmp(optarg, "none") && strcmp(optarg, "shift") &&
@@ -431,6 +466,7 @@ int cmd_train(int argc, char **argv)
                             .scaling_from = cfg.scaling_from};
         brq.train = p.train_n, brq.test = p.test_n, brq.latent = cfg.latent;
         brq.threads = cfg.threads;
+        brq.classes = cfg.train_classes, brq.anomalies = cfg.anomalies;
         ae_err berr = {{0}};
         if (baseline_get(&brq, st, &bl, &berr) == 0)
             bl_mse = bl.b.mse, bl_mae = bl.b.mae;

@@ -29,7 +29,7 @@
 
 /* ---- metadata of a configuration ---------------------------------------------------- */
 
-enum { META_MAX = 24 };
+enum { META_MAX = 32 };
 
 typedef struct meta_buf {
     st_kv kv[META_MAX];
@@ -80,6 +80,8 @@ static void config_meta(meta_buf *m, const train_config *cfg, const char *scalin
         m->kv[m->n].key = "data_scaling";
         m->kv[m->n++].value = scaling;
     }
+    if (cfg->train_classes[0]) meta_add(m, "train_classes", "%s", cfg->train_classes);
+    if (cfg->anomalies > 0) meta_add(m, "anomalies", "%.17g", cfg->anomalies);
 }
 
 static int meta_int(const st_file *f, const char *key, long lo, long hi, int *out, ae_err *err)
@@ -149,8 +151,15 @@ int train_ckpt_config(const char *ckpt, train_config *cfg, ae_err *err)
         meta_int(&f, "flip", 0, 1, &cfg->flip, err) ||
         (st_meta(&f, "shift") && meta_int(&f, "shift", 0, 3, &cfg->shift, err)) ||
         meta_int(&f, "cosine", 0, 1, &cfg->cosine, err) || meta_double(&f, "lr", &cfg->lr, err) ||
-        meta_double(&f, "clip", &cfg->clip, err))
+        meta_double(&f, "clip", &cfg->clip, err) ||
+        (st_meta(&f, "anomalies") && meta_double(&f, "anomalies", &cfg->anomalies, err)))
         goto out;
+    const char *tc = st_meta(&f, "train_classes");
+    if (tc && strlen(tc) >= sizeof cfg->train_classes) {
+        ae_fail(err, "%s: __metadata__ train_classes is too long", f.name);
+        goto out;
+    }
+    if (tc) snprintf(cfg->train_classes, sizeof cfg->train_classes, "%s", tc);
     rc = train_config_check(cfg, err);
     if (rc) ae_wrap(err, "%s", f.name);
 out:

@@ -100,7 +100,7 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
     snprintf(run.data_sha256, sizeof run.data_sha256, "%s",
              info->data_sha256 ? info->data_sha256 : "");
 
-    store_param p[24];
+    store_param p[32];
     int n = 0;
     param_text(p, &n, "model", cfg->model);
     param_text(p, &n, "dataset", run.dataset);
@@ -120,6 +120,8 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
                : cfg->shift            ? "shift"
                                        : "none");
     param_text(p, &n, "schedule", cfg->cosine ? "cosine" : "constant");
+    if (cfg->train_classes[0]) param_text(p, &n, "train_classes", cfg->train_classes);
+    if (cfg->anomalies > 0) param_num(p, &n, "anomalies", cfg->anomalies);
     if (cfg->seed <= (1ull << 53)) {
         param_num(p, &n, "seed", (double)cfg->seed);
     } else { /* a double cannot hold it exactly */

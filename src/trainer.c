@@ -97,6 +97,11 @@ int train_config_check(const train_config *c, ae_err *err)
     if (!(c->clip >= 0)) return ae_fail(err, "gradient clip %g is negative", c->clip);
     if (c->shift < 0 || c->shift > 3)
         return ae_fail(err, "augmentation shift %d is out of range (0 to 3 pixels)", c->shift);
+    if (!(c->anomalies >= 0 && c->anomalies <= 0.5))
+        return ae_fail(err, "anomalies %g: the fraction must be 0 to 0.5", c->anomalies);
+    if (c->anomalies > 0 && c->dataset[0] && strcmp(c->dataset, "sines"))
+        return ae_fail(err, "--anomalies injects into the sines set only (the dataset is %s)",
+                       c->dataset);
     return 0;
 }
 
@@ -288,10 +293,26 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     if (train_config_resolve(&cfg, err) || train_config_check(&cfg, err)) goto out;
     if (cfg.data_spec[0]) {
         if (train_load_own(&cfg, &tr, &te, err)) goto out;
+        uint8_t mask[DS_MAX_CLASSES];
+        char norm[sizeof cfg.train_classes];
+        if (cfg.train_classes[0] &&
+            (ds_class_list(&tr, cfg.train_classes, mask, norm, sizeof norm, err) ||
+             ds_keep_classes(&tr, mask, tr.n, err))) {
+            ae_wrap(err, "training classes");
+            goto out;
+        }
+        if (cfg.train_classes[0]) memcpy(cfg.train_classes, norm, sizeof norm), cfg.train_n = tr.n;
     } else {
         ds_options o = {.data_dir = cfg.data_dir[0] ? cfg.data_dir : NULL, .n = cfg.train_n};
-        if (ds_load(cfg.dataset, DS_TRAIN, &o, &tr, err)) goto out;
+        char norm[sizeof cfg.train_classes];
+        if (ds_load_classes(cfg.dataset, &o, cfg.train_classes, &tr, norm, sizeof norm, err))
+            goto out;
+        if (cfg.train_classes[0]) {
+            memcpy(cfg.train_classes, norm, sizeof norm);
+            cfg.train_n = tr.n; /* fewer when the classes hold fewer */
+        }
         o.n = cfg.test_n;
+        o.anomalies = cfg.anomalies;
         if (ds_load(cfg.dataset, DS_TEST, &o, &te, err)) goto out;
     }
     if (cfg.data_sha256[0] && strcmp(cfg.data_sha256, tr.sha256) && !cfg.force_data) {

@@ -45,6 +45,12 @@ typedef struct train_config {
      * With a spec, train_n and test_n 0 mean every sample of the split. */
     char data_spec[1024];
     char scaling_from[1024];
+    /* Anomaly detection (issue 13): train only on these classes ("" all; numbers or names,
+     * normalised by train_run to sorted numbers "0,3" before it is recorded); the test split
+     * keeps every class. anomalies: sines only, the fraction of test sequences given an
+     * injected anomaly (core/sines.c). */
+    char train_classes[256];
+    double anomalies;
 } train_config;
 
 /* The seed's defaults for a model preset (dataset left "" for the CLI to resolve). */

@@ -39,8 +39,16 @@ int run_data_load(store *st, int64_t run, int split, dataset *out, ae_err *err)
     }
     ds_options o = {.data_dir = dir && dir->is_text && dir->text[0] ? dir->text : NULL,
                     .n = (int)count->num};
-    if (!spec_p || !spec_p->is_text) {
-        rc = ds_load(name->text, split, &o, out, err);
+    if (!spec_p || !spec_p->is_text) { /* a built-in set, maybe some classes only (issue 13) */
+        const store_param *cls = param_find(p, np, "train_classes"),
+                          *an = param_find(p, np, "anomalies");
+        if (split == DS_TRAIN)
+            rc = ds_load_classes(name->text, &o, cls && cls->is_text ? cls->text : NULL, out, NULL,
+                                 0, err);
+        else {
+            if (an && !an->is_text && an->num > 0 && an->num <= 0.5) o.anomalies = an->num;
+            rc = ds_load(name->text, split, &o, out, err);
+        }
         goto out;
     }
     ds_spec spec;
