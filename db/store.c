@@ -167,6 +167,26 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " sha256 TEXT NOT NULL,"
     " rows INTEGER NOT NULL DEFAULT 0,"
     " created REAL NOT NULL) WITHOUT ROWID;",
+
+    /* 6: anomaly scores (issue 13, store_scores.c): per run, one row per method (the
+     * autoencoder "ae" or the PCA baseline "pca"), metric and scored split, with the threshold,
+     * the detection metrics and the per-sample scores and labels as blobs. */
+    "CREATE TABLE scores("
+    " run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " method TEXT NOT NULL,"
+    " metric TEXT NOT NULL,"
+    " split TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " n_pos INTEGER,"
+    " threshold REAL NOT NULL,"
+    " rule TEXT NOT NULL,"
+    " roc_auc REAL, avg_precision REAL, precision REAL, recall REAL, f1 REAL, accuracy REAL,"
+    " tp INTEGER, fp INTEGER, tn INTEGER, fn INTEGER,"
+    " scores BLOB NOT NULL,"
+    " labels BLOB,"
+    " train_scores BLOB NOT NULL,"
+    " created REAL NOT NULL,"
+    " PRIMARY KEY (run, method, metric, split));",
 };
 
 /* ---- statements ---------------------------------------------------------------------- */

@@ -39,7 +39,7 @@
 #include "err.h"
 
 #define STORE_APPLICATION_ID 0x41455455 /* "AETU" */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_NOTE_MAX       4000 /* bytes of a run's notes */
 #define STORE_TAG_MAX        63   /* bytes of one tag */
 
@@ -207,6 +207,7 @@ typedef struct store_row { /* one line of a listing: the run's few columns a lis
     int sort_is_text;
     double sort_num; /* the sort key when sorting by a parameter (NaN when the run lacks it) */
     char sort_text[64];
+    double roc_auc; /* the autoencoder's on the test split (store_scores), NaN: not scored */
 } store_row;
 
 typedef struct store_filter {
@@ -296,6 +297,35 @@ typedef int (*store_import_files_fn)(void *ctx, int64_t src_run, int64_t dst_run
  * an import after they end takes them; importing the same source again adds nothing. */
 int store_import(store *dst, store *src, store_import_files_fn files, void *ctx,
                  store_import_stats *stats, ae_err *err);
+/* ---- anomaly scores (schema 6, store_scores.c) ----------------------------------------
+ *
+ * What `aetui score` (and the interface's Anomaly screen) computed for a run: the per-sample
+ * reconstruction scores of a split, the training split's scores the threshold comes from, the
+ * labels when known (1 = anomaly), the threshold and the metrics at it. One row per (run,
+ * method, metric, split); putting one replaces it. Scores are float32 little-endian. */
+typedef struct store_scores {
+    char method[8]; /* "ae" (the run's autoencoder) or "pca" (the PCA baseline, k = latent) */
+    char metric[8]; /* "mse", "mae" or "max" */
+    char split[16]; /* "test" or "train" */
+    char rule[48];  /* how the threshold was chosen: "quantile 0.99", "sigma 3", "fixed" */
+    int n, n_train; /* samples scored, training scores kept */
+    int n_pos;      /* anomalies among the labels; -1 when there are no labels */
+    double threshold;
+    double roc_auc, avg_precision, precision, recall, f1, accuracy; /* NaN without labels */
+    long tp, fp, tn, fn;
+    double created;
+} store_scores;
+
+/* Stores one row; labels may be NULL (n_pos is then -1). */
+int store_scores_put(store *st, int64_t run, const store_scores *sc, const float *scores,
+                     const uint8_t *labels, const float *train_scores, ae_err *err);
+/* The row (run, method, metric, split): 1 and *out filled, with the arrays malloc'd when the
+ * pointers are not NULL (*labels NULL when none were stored); 0 when there is none. */
+int store_scores_get(store *st, int64_t run, const char *method, const char *metric,
+                     const char *split, store_scores *out, float **scores, uint8_t **labels,
+                     float **train_scores, ae_err *err);
+/* The rows of a run (without arrays), newest first; *out malloc'd. */
+int store_scores_list(store *st, int64_t run, store_scores **out, int *n, ae_err *err);
 
 /* ---- packing of batch losses (store_pack.c) ------------------------------------------ */
 

@@ -667,6 +667,11 @@ int store_tags_get(store *st, int64_t run, char (**out)[STORE_TAG_MAX + 1], int 
 
 /* ---- listing ------------------------------------------------------------------------- */
 
+/* The ROC-AUC of the run's autoencoder on its test split (aetui score), the latest metric */
+#define RUN_AUC                                                                                    \
+    "(SELECT sc.roc_auc FROM scores sc WHERE sc.run = r.id AND sc.method = 'ae'"                   \
+    " AND sc.split = 'test' ORDER BY sc.created DESC LIMIT 1)"
+
 /* Sort columns and the SQL expression each sorts by (NULLs last in either direction). */
 static const struct {
     const char *name, *expr;
@@ -674,12 +679,13 @@ static const struct {
     {"id", "r.id"},         {"created", "r.created"},     {"name", "r.name"},
     {"model", "r.model"},   {"dataset", "r.dataset"},     {"status", "r.status"},
     {"epochs", "s.epochs"}, {"best", "s.best_test_loss"}, {"mse", "s.test_mse"},
-    {"mae", "s.test_mae"},  {"seconds", "s.seconds"},
+    {"mae", "s.test_mae"},  {"seconds", "s.seconds"},     {"auc", RUN_AUC},
 };
 enum { NSORT = sizeof sort_cols / sizeof sort_cols[0] };
 
-const char *const store_sort_columns[] = {"id",     "created", "name", "model", "dataset", "status",
-                                          "epochs", "best",    "mse",  "mae",   "seconds", NULL};
+const char *const store_sort_columns[] = {"id",      "created", "name", "model", "dataset",
+                                          "status",  "epochs",  "best", "mse",   "mae",
+                                          "seconds", "auc",     NULL};
 
 int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, ae_err *err)
 {
@@ -712,10 +718,10 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
         by_param = 1;
         expr = "p.num IS NULL AND p.txt IS NULL, p.num, p.txt";
     }
-    char sql[2048];
+    char sql[4096];
     const char *dir = desc ? "DESC" : "ASC";
     /* the order key: NULLs last, then the value, then id as a tiebreak in the same direction */
-    char order[256];
+    char order[1024];
     if (by_param)
         snprintf(order, sizeof order,
                  "(p.num IS NULL AND p.txt IS NULL), p.num %s, p.txt %s, r.id %s", dir, dir, dir);
@@ -726,7 +732,7 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
              " r.finished, s.epochs, s.best_epoch, s.best_test_loss, s.test_mse,"
              " s.test_mae, s.train_loss, s.seconds, s.samples_per_sec,"
              " (SELECT group_concat(tag, ',') FROM (SELECT tag FROM tags t WHERE t.run = r.id"
-             "  ORDER BY tag)), %s, r.host"
+             "  ORDER BY tag)), %s, r.host, " RUN_AUC
              " FROM runs r LEFT JOIN summary s ON s.run = r.id %s"
              " WHERE (?1 IS NULL OR r.model = ?1) AND (?2 IS NULL OR r.status = ?2)"
              " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.run = r.id AND t.tag = ?3))"
@@ -761,6 +767,7 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
         row->sort_is_text = sqlite3_column_type(s, 19) != SQLITE_NULL;
         store_col_text(s, 19, row->sort_text, sizeof row->sort_text);
         store_col_text(s, 20, row->host, sizeof row->host);
+        row->roc_auc = store_col_num(s, 21);
     }
     if (rc != SQLITE_DONE) {
         free(a);

@@ -25,14 +25,15 @@ static const char runs_help[] =
     "                 interrupted\n"
     "  --tag T        only runs tagged T\n"
     "  --sort COLUMN  id, created, name, model, dataset, status, epochs, best, mse, mae,\n"
-    "                 seconds, or any hyperparameter (lr, latent, batch, ...), numerically;\n"
+    "                 seconds, auc (ROC-AUC from aetui score), or any hyperparameter (lr, latent, "
+    "batch, ...), numerically;\n"
     "                 a leading '-' sorts descending (default: -id)\n"
     "  --limit N      at most N runs\n"
     "  --json         one JSON array, for scripts\n"
     "  --db PATH      the run store (default: $AETUI_DB, else\n"
     "                 $XDG_DATA_HOME/aetui/aetui.db, ~/.local/share/aetui/aetui.db)\n";
 
-enum { NCOL = 11 };
+enum { NCOL = 12 };
 
 static void print_json(const store_row *rows, int n, const char *sort_param)
 {
@@ -69,6 +70,8 @@ static void print_json(const store_row *rows, int n, const char *sort_param)
         scli_json_num(stdout, s->test_mse);
         printf(", \"test_mae\": ");
         scli_json_num(stdout, s->test_mae);
+        printf(", \"roc_auc\": ");
+        scli_json_num(stdout, r->roc_auc);
         printf(", \"seconds\": ");
         scli_json_num(stdout, s->has ? s->seconds : NAN);
         printf(", \"tags\": [");
@@ -104,10 +107,12 @@ static int is_column(const char *name)
 
 static void print_table(const store_row *rows, int n, const char *sort_param)
 {
-    static const char *const head[NCOL + 1] = {"ID",     "MODEL",   "DATASET",  "STATUS",
-                                               "EPOCHS", "BEST",    "TEST MSE", "TEST MAE",
-                                               "TIME",   "CREATED", "TAGS",     "NAME"};
-    static const int right[NCOL + 1] = {1, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0};
+    static const char *const head[NCOL + 1] = {
+        "ID",       "MODEL",   "DATASET", "STATUS",  "EPOCHS", "BEST", "TEST MSE",
+        "TEST MAE", "ROC-AUC", "TIME",    "CREATED", "TAGS",   "NAME"};
+    static const int right[NCOL + 1] = {1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0};
+    int any_auc = 0; /* the ROC-AUC column only when a run was scored (aetui score) */
+    for (int i = 0; i < n; i++) any_auc |= !isnan(rows[i].roc_auc);
     int ncol = NCOL + 1; /* + the sort parameter, when sorting by one */
     typedef char cell[160];
     cell *cells = calloc((size_t)(n + 1) * (size_t)(ncol + 1), sizeof(cell));
@@ -134,15 +139,19 @@ static void print_table(const store_row *rows, int n, const char *sort_param)
             snprintf(row[5], sizeof(cell), "-");
         scli_num(s->test_mse, row[6], sizeof(cell));
         scli_num(s->test_mae, row[7], sizeof(cell));
-        scli_duration(s->has ? s->seconds : NAN, row[8], sizeof(cell));
-        scli_time(r->created, row[9], sizeof(cell));
-        scli_visible(rows[i].tags, 24, row[10], sizeof(cell));
-        scli_visible(r->name, 24, row[11], sizeof(cell));
+        if (isnan(r->roc_auc))
+            snprintf(row[8], sizeof(cell), "-");
+        else
+            snprintf(row[8], sizeof(cell), "%.4f", r->roc_auc);
+        scli_duration(s->has ? s->seconds : NAN, row[9], sizeof(cell));
+        scli_time(r->created, row[10], sizeof(cell));
+        scli_visible(rows[i].tags, 24, row[11], sizeof(cell));
+        scli_visible(r->name, 24, row[12], sizeof(cell));
         if (sort_param) {
             if (rows[i].sort_is_text)
-                scli_visible(rows[i].sort_text, 16, row[12], sizeof(cell));
+                scli_visible(rows[i].sort_text, 16, row[13], sizeof(cell));
             else
-                scli_num(rows[i].sort_num, row[12], sizeof(cell));
+                scli_num(rows[i].sort_num, row[13], sizeof(cell));
         }
     }
     int cols = ncol + (sort_param ? 1 : 0);
@@ -162,7 +171,8 @@ static void print_table(const store_row *rows, int n, const char *sort_param)
         int order[NCOL + 2], k = 0;
         order[k++] = 0;
         if (sort_param) order[k++] = ncol;
-        for (int c = 1; c < ncol; c++) order[k++] = c;
+        for (int c = 1; c < ncol; c++)
+            if (c != 8 || any_auc) order[k++] = c;
         size_t len = 0;
         for (int j = 0; j < k; j++) {
             int c = order[j];

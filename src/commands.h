@@ -27,6 +27,8 @@ int cmd_get(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 /* Your own datasets registered in the run store by name (issue 12). */
 int cmd_data(int argc, char **argv);
+/* Anomaly detection (issue 13): a run's reconstruction error as an anomaly score. */
+int cmd_score(int argc, char **argv);
 /* The interactive interface (issue 4): `aetui` with no command, or `aetui tui`. */
 int cmd_tui(int argc, char **argv);
 

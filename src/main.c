@@ -33,6 +33,7 @@ static const command commands[] = {
     {"reconstruct", cmd_reconstruct, 1, "a run's reconstructions of new data (.npy in, .npy out)"},
     {"import", cmd_import, 0,
      "copy other stores' runs and checkpoints into this one (import SRC.db|DIR)"},
+    {"score", cmd_score, 1, "anomaly scores of a run's data: threshold, ROC-AUC, flagged samples"},
     {"get", cmd_get, 0, "download a standard dataset (get cifar10|mnist|fashion-mnist)"},
     {"data", cmd_data, 0, "your own datasets by name (data add NAME PATH, ls, show, rm)"},
     {"tui", cmd_tui, 1, "the interactive interface (also: aetui with no command)"},

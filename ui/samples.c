@@ -85,14 +85,14 @@ int samples_compute(net *n, int ws, const dataset *ds, int nmax, samples **out, 
     return 0;
 }
 
-static const store_param *param_find(const store_param *p, int n, const char *name)
+const store_param *samples_param(const store_param *p, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
         if (!strcmp(p[i].name, name)) return &p[i];
     return NULL;
 }
 
-static int is_file(const char *p)
+int samples_is_file(const char *p)
 {
     struct stat sb;
     return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
@@ -107,8 +107,9 @@ int samples_src_get(store *st, const char *db_path, int64_t run, samples_src *sr
     store_param *p;
     int np;
     if (store_params_get(st, run, &p, &np, err)) return -1;
-    const store_param *name = param_find(p, np, "dataset"), *dir = param_find(p, np, "data_dir");
-    const store_param *count = param_find(p, np, "test");
+    const store_param *name = samples_param(p, np, "dataset"),
+                      *dir = samples_param(p, np, "data_dir");
+    const store_param *count = samples_param(p, np, "test");
     if (!name || !name->is_text || !count || count->is_text || !(count->num >= 1)) {
         free(p);
         return ae_fail(err, "run %lld: its parameters do not say which data it saw",
@@ -125,8 +126,8 @@ int samples_src_get(store *st, const char *db_path, int64_t run, samples_src *sr
     char rdir[4096];
     if (store_run_dir(st, run, rdir, sizeof rdir, err)) return -1;
     snprintf(src->ckpt, sizeof src->ckpt, "%.4000s/last.safetensors", rdir);
-    if (is_file(src->ckpt)) return 0;
-    if (r.checkpoint[0] && is_file(r.checkpoint)) {
+    if (samples_is_file(src->ckpt)) return 0;
+    if (r.checkpoint[0] && samples_is_file(r.checkpoint)) {
         snprintf(src->ckpt, sizeof src->ckpt, "%s", r.checkpoint);
         return 0;
     }

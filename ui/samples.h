@@ -62,6 +62,11 @@ typedef struct samples_src {
  * store's checkpoint column says; db_path is not used). Fails with a message when the run has
  * no checkpoint or its parameters do not say which data it saw. */
 int samples_src_get(store *st, const char *db_path, int64_t run, samples_src *src, ae_err *err);
+/* The parameter of that name among a run's (store_params_get), or NULL. */
+const store_param *samples_param(const store_param *p, int n, const char *name);
+/* 1 when path is a regular file. */
+int samples_is_file(const char *path);
+
 /* Builds the run's model from its checkpoint (refused when it is another store's or run's, or
  * holds NaN), loads its test split and computes the samples. */
 int samples_load_run(const samples_src *src, int nmax, samples **out, ae_err *err);
