@@ -187,6 +187,31 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " train_scores BLOB NOT NULL,"
     " created REAL NOT NULL,"
     " PRIMARY KEY (run, method, metric, split));",
+
+    /* 7: sweeps. A sweep is a grid of training configurations run together (locally, or as a
+     * Slurm job array writing shards under its directory); its members are the grid's cells in
+     * a fixed order (the array's task ids), each with its stable key, its own options and, once
+     * it ran, its run (by id here and by UUID, so an import finds it again). */
+    "CREATE TABLE sweeps("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " uuid TEXT NOT NULL UNIQUE CHECK (length(uuid) = 36),"
+    " name TEXT NOT NULL DEFAULT '',"
+    " created REAL NOT NULL,"
+    " grid TEXT NOT NULL DEFAULT '',"
+    " base TEXT NOT NULL DEFAULT '',"
+    " scheduler TEXT NOT NULL DEFAULT 'local' CHECK (scheduler IN ('local','slurm')),"
+    " dir TEXT NOT NULL DEFAULT '',"
+    " job TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE sweep_members("
+    " sweep INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,"
+    " member INTEGER NOT NULL CHECK (member >= 0),"
+    " key TEXT NOT NULL,"
+    " args TEXT NOT NULL DEFAULT '',"
+    " run INTEGER REFERENCES runs(id) ON DELETE SET NULL,"
+    " run_uuid TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY (sweep, member),"
+    " UNIQUE (sweep, key));"
+    "CREATE INDEX sweep_members_run ON sweep_members(run);",
 };
 
 /* ---- statements ---------------------------------------------------------------------- */

@@ -39,7 +39,7 @@
 #include "err.h"
 
 #define STORE_APPLICATION_ID 0x41455455 /* "AETU" */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 #define STORE_NOTE_MAX       4000 /* bytes of a run's notes */
 #define STORE_TAG_MAX        63   /* bytes of one tag */
 
@@ -204,6 +204,7 @@ typedef struct store_row { /* one line of a listing: the run's few columns a lis
     store_summary sum;
     char tags[256]; /* comma-separated */
     char host[64];  /* the host that trained it */
+    int64_t sweep;  /* the sweep it belongs to, 0 none */
     int sort_is_text;
     double sort_num; /* the sort key when sorting by a parameter (NaN when the run lacks it) */
     char sort_text[64];
@@ -212,6 +213,7 @@ typedef struct store_row { /* one line of a listing: the run's few columns a lis
 
 typedef struct store_filter {
     const char *model, *status, *tag; /* NULL: any */
+    int64_t sweep;                    /* 0: any; else the runs of that sweep */
     const char *sort; /* a column (store_sort_columns) or a parameter name; a leading '-'
                          sorts descending; NULL: newest first */
     int limit;        /* 0: all */
@@ -294,7 +296,9 @@ typedef int (*store_import_files_fn)(void *ctx, int64_t src_run, int64_t dst_run
  * params, epochs, summary, tags, artifacts and (where both stores have it) scores, and the
  * cached baselines dst lacks. The run's checkpoint column and its "checkpoints" artifact are
  * pointed at the directory `files` gives. Runs still running in src are skipped (counted), so
- * an import after they end takes them; importing the same source again adds nothing. */
+ * an import after they end takes them, except those of this host whose process is gone (a
+ * task cancelled or killed): they come in as interrupted. Importing the same source again
+ * adds nothing. Sweeps (schema 7) come along by UUID, their members linked to the runs. */
 int store_import(store *dst, store *src, store_import_files_fn files, void *ctx,
                  store_import_stats *stats, ae_err *err);
 /* ---- anomaly scores (schema 6, store_scores.c) ----------------------------------------
@@ -326,6 +330,48 @@ int store_scores_get(store *st, int64_t run, const char *method, const char *met
                      float **train_scores, ae_err *err);
 /* The rows of a run (without arrays), newest first; *out malloc'd. */
 int store_scores_list(store *st, int64_t run, store_scores **out, int *n, ae_err *err);
+
+/* ---- sweeps (schema 7, store_sweep.c) ------------------------------------------------ */
+
+/* A sweep: a grid of training configurations run together. grid is the grid as given
+ * ("--latent 8,16 --seed 1,2"), base the training options every member shares and each
+ * member's args its own, both as arguments one per line. scheduler "local" or "slurm"; dir
+ * the sweep's directory (its shards, script and logs; "" for a local sweep); job the Slurm
+ * job id once submitted. */
+typedef struct store_sweep {
+    int64_t id;
+    char uuid[37], name[64];
+    double created;
+    char grid[512], base[2048];
+    char scheduler[8], dir[1024], job[32];
+    int members, done; /* members, and how many of them have a finished run */
+} store_sweep;
+
+typedef struct store_sweep_member {
+    int member;     /* 0-based: the order of the grid, the Slurm array's task id */
+    char key[64];   /* stable id, from its values: "cnn-l16-s2" */
+    char args[256]; /* its own options, one per line */
+    int64_t run;    /* its run here (0 none yet) */
+    char run_uuid[37];
+} store_sweep_member;
+
+/* Adds a sweep with its members in one transaction; sw->id gets the new id, sw->uuid a new
+ * UUID when empty (a sweep imported keeps its own). */
+int store_sweep_add(store *st, store_sweep *sw, const store_sweep_member *m, int n, ae_err *err);
+/* The sweep with this id, else -1 with "sweep N: no such sweep". */
+int store_sweep_get(store *st, int64_t id, store_sweep *out, ae_err *err);
+/* The id of the sweep named by arg (its id, its name or its UUID): 1 and *id, 0 none, -1. */
+int store_sweep_find(store *st, const char *arg, int64_t *id, ae_err *err);
+/* Every sweep, newest first (*out malloc'd). */
+int store_sweeps_list(store *st, store_sweep **out, int *n, ae_err *err);
+/* The members in order (*out malloc'd). */
+int store_sweep_members(store *st, int64_t sweep, store_sweep_member **out, int *n, ae_err *err);
+/* Records run as the member's run (its UUID too). */
+int store_sweep_link(store *st, int64_t sweep, int member, int64_t run, ae_err *err);
+int store_sweep_set_job(store *st, int64_t sweep, const char *job, ae_err *err);
+/* The newest run that process pid of this host began at or after `since` (a sweep's child):
+ * 1 and *id, 0 none, -1 on error. */
+int store_run_find_pid(store *st, int64_t pid, double since, int64_t *id, ae_err *err);
 
 /* ---- packing of batch losses (store_pack.c) ------------------------------------------ */
 

@@ -12,9 +12,12 @@
  * it, so a failure leaves the target as it was. */
 #include "store_int.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { COLS_MAX = 64, KEYS_MAX = 2 };
 
@@ -195,6 +198,48 @@ static int repoint(store *dst, int64_t run, const char *dir, ae_err *err)
     return rc == SQLITE_DONE ? 0 : store_fail_db(dst, err, "updating an imported run");
 }
 
+/* 1 when the source's run `sid`, 'running', was this host's and its process is gone (a task
+ * cancelled or killed): it comes in as interrupted, to be resumed here. */
+static int dead_here(store *src, int64_t sid, int64_t *pid)
+{
+    char host[128] = "", rhost[128] = "";
+    gethostname(host, sizeof host - 1);
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(src->db, "SELECT host, pid, pid_start FROM runs WHERE id = ?1", -1, &s,
+                           NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_int64(s, 1, sid);
+    int64_t start = 0;
+    *pid = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        store_col_text(s, 0, rhost, sizeof rhost);
+        *pid = sqlite3_column_int64(s, 1), start = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_finalize(s);
+    if (!host[0] || strcmp(host, rhost) || *pid <= 0 || *pid > 0x7fffffff) return 0;
+    int alive = kill((pid_t)*pid, 0) == 0 || errno == EPERM;
+    if (alive && start && store_proc_start(*pid) != start) alive = 0; /* pid recycled */
+    return !alive;
+}
+
+static int mark_interrupted_run(store *dst, int64_t run, int64_t pid, ae_err *err)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(dst->db,
+                           "UPDATE runs SET status = 'interrupted', message = ?2, finished = ?3"
+                           " WHERE id = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return store_fail_db(dst, err, "importing an interrupted run");
+    char msg[128];
+    snprintf(msg, sizeof msg, "process %lld ended without closing the run", (long long)pid);
+    sqlite3_bind_int64(s, 1, run);
+    sqlite3_bind_text(s, 2, msg, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(s, 3, store_now());
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : store_fail_db(dst, err, "importing an interrupted run");
+}
+
 /* Source id -> target id of the runs seen so far, in increasing source id. */
 typedef struct idmap {
     int64_t *src, *dst;
@@ -228,6 +273,100 @@ static int64_t map_get(const idmap *m, int64_t s)
             hi = mid - 1;
     }
     return 0;
+}
+
+/* The source's sweeps (schema 6 on both sides): a sweep the target lacks (by UUID) is added;
+ * every member gets its run where the target has a run of that UUID, the members that have one
+ * already keep it. */
+static int import_sweeps(store *dst, store *src, ae_err *err)
+{
+    char a[COLS_MAX][64];
+    if (columns(src->db, "sweep_members", a, COLS_MAX) <= 0 ||
+        columns(dst->db, "sweep_members", a, COLS_MAX) <= 0)
+        return 0;
+    sqlite3_stmt *sw = NULL, *find = NULL, *add = NULL, *mem = NULL, *put = NULL, *link = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(src->db,
+                           "SELECT id, uuid, name, created, grid, base, scheduler, dir, job"
+                           " FROM sweeps ORDER BY id",
+                           -1, &sw, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(src->db,
+                           "SELECT member, key, args, run_uuid FROM sweep_members WHERE sweep = ?1",
+                           -1, &mem, NULL) != SQLITE_OK) {
+        store_fail_db(src, err, "reading sweeps to import");
+        goto out;
+    }
+    if (sqlite3_prepare_v2(dst->db, "SELECT id FROM sweeps WHERE uuid = ?1", -1, &find, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(dst->db,
+                           "INSERT INTO sweeps(uuid, name, created, grid, base, scheduler, dir,"
+                           " job) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+                           -1, &add, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(dst->db,
+                           "INSERT OR IGNORE INTO sweep_members(sweep, member, key, args, run,"
+                           " run_uuid) VALUES(?1,?2,?3,?4,(SELECT id FROM runs WHERE uuid = ?5),"
+                           " ?5)",
+                           -1, &put, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(dst->db,
+                           "UPDATE sweep_members SET run = (SELECT id FROM runs WHERE uuid = ?3),"
+                           " run_uuid = ?3 WHERE sweep = ?1 AND member = ?2 AND run IS NULL"
+                           " AND EXISTS (SELECT 1 FROM runs WHERE uuid = ?3)",
+                           -1, &link, NULL) != SQLITE_OK) {
+        store_fail_db(dst, err, "preparing the import of sweeps");
+        goto out;
+    }
+    int step;
+    while ((step = sqlite3_step(sw)) == SQLITE_ROW) {
+        int64_t sid = sqlite3_column_int64(sw, 0), did = 0;
+        sqlite3_reset(find);
+        sqlite3_bind_value(find, 1, sqlite3_column_value(sw, 1));
+        if (sqlite3_step(find) == SQLITE_ROW) did = sqlite3_column_int64(find, 0);
+        sqlite3_reset(find);
+        if (!did) {
+            sqlite3_reset(add);
+            for (int i = 1; i <= 8; i++) sqlite3_bind_value(add, i, sqlite3_column_value(sw, i));
+            if (sqlite3_step(add) != SQLITE_DONE) {
+                store_fail_db(dst, err, "importing a sweep");
+                goto out;
+            }
+            did = sqlite3_last_insert_rowid(dst->db);
+        }
+        sqlite3_reset(mem);
+        sqlite3_bind_int64(mem, 1, sid);
+        while (sqlite3_step(mem) == SQLITE_ROW) {
+            sqlite3_stmt *u[2] = {put, link};
+            for (int k = 0; k < 2; k++) {
+                sqlite3_reset(u[k]);
+                sqlite3_bind_int64(u[k], 1, did);
+                sqlite3_bind_value(u[k], 2, sqlite3_column_value(mem, 0));
+                if (k == 0) {
+                    sqlite3_bind_value(u[k], 3, sqlite3_column_value(mem, 1));
+                    sqlite3_bind_value(u[k], 4, sqlite3_column_value(mem, 2));
+                    sqlite3_bind_value(u[k], 5, sqlite3_column_value(mem, 3));
+                } else {
+                    sqlite3_bind_value(u[k], 3, sqlite3_column_value(mem, 3));
+                }
+                if (sqlite3_step(u[k]) != SQLITE_DONE) {
+                    store_fail_db(dst, err, "importing a sweep's member");
+                    goto out;
+                }
+            }
+        }
+        sqlite3_reset(mem);
+    }
+    if (step != SQLITE_DONE) {
+        store_fail_db(src, err, "reading sweeps to import");
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(sw);
+    sqlite3_finalize(mem);
+    sqlite3_finalize(find);
+    sqlite3_finalize(add);
+    sqlite3_finalize(put);
+    sqlite3_finalize(link);
+    return rc;
 }
 
 /* The tables hanging off a run by its `run` column, copied with it. */
@@ -281,7 +420,9 @@ int store_import(store *dst, store *src, store_import_files_fn files, void *ctx,
             if (map_add(&map, sid, have)) goto oom;
             continue;
         }
-        if (!strcmp(status, "running")) {
+        int64_t pid = 0;
+        int dead = 0;
+        if (!strcmp(status, "running") && !(dead = dead_here(src, sid, &pid))) {
             stats->running++;
             continue;
         }
@@ -295,6 +436,7 @@ int store_import(store *dst, store *src, store_import_files_fn files, void *ctx,
         char dir[4096] = "";
         if (files && files(ctx, sid, did, keys[1], dir, sizeof dir, err)) goto out;
         if (dir[0] && repoint(dst, did, dir, err)) goto out;
+        if (dead && mark_interrupted_run(dst, did, pid, err)) goto out;
         if (map_add(&map, sid, did)) goto oom;
         stats->added++;
     }
@@ -303,6 +445,7 @@ int store_import(store *dst, store *src, store_import_files_fn files, void *ctx,
         goto out;
     }
     if (copier_run(dst, src, &base, 0, NULL, &stats->baselines, err)) goto out;
+    if (import_sweeps(dst, src, err)) goto out;
     if (store_commit(dst, err)) {
         began = 0;
         goto out;

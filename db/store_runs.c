@@ -732,10 +732,13 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
              " r.finished, s.epochs, s.best_epoch, s.best_test_loss, s.test_mse,"
              " s.test_mae, s.train_loss, s.seconds, s.samples_per_sec,"
              " (SELECT group_concat(tag, ',') FROM (SELECT tag FROM tags t WHERE t.run = r.id"
-             "  ORDER BY tag)), %s, r.host, " RUN_AUC
+             "  ORDER BY tag)), %s, r.host, " RUN_AUC ","
+             " (SELECT m.sweep FROM sweep_members m WHERE m.run = r.id LIMIT 1)"
              " FROM runs r LEFT JOIN summary s ON s.run = r.id %s"
              " WHERE (?1 IS NULL OR r.model = ?1) AND (?2 IS NULL OR r.status = ?2)"
              " AND (?3 IS NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.run = r.id AND t.tag = ?3))"
+             " AND (?6 IS NULL OR EXISTS (SELECT 1 FROM sweep_members m WHERE m.run = r.id"
+             "  AND m.sweep = ?6))"
              " ORDER BY %s LIMIT ?5",
              by_param ? "p.num, p.txt" : "NULL, NULL",
              by_param ? "LEFT JOIN params p ON p.run = r.id AND p.name = ?4" : "", order);
@@ -747,6 +750,7 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
     store_bind_text(s, 3, f->tag);
     if (by_param) store_bind_text(s, 4, sort);
     sqlite3_bind_int64(s, 5, f->limit > 0 ? f->limit : -1);
+    if (f->sweep > 0) sqlite3_bind_int64(s, 6, f->sweep);
     store_row *a = NULL;
     int cnt = 0, cap = 0, rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -768,6 +772,7 @@ int store_runs_list(store *st, const store_filter *f, store_row **out, int *n, a
         store_col_text(s, 19, row->sort_text, sizeof row->sort_text);
         store_col_text(s, 20, row->host, sizeof row->host);
         row->roc_auc = store_col_num(s, 21);
+        row->sweep = sqlite3_column_int64(s, 22);
     }
     if (rc != SQLITE_DONE) {
         free(a);

@@ -22,6 +22,7 @@
 #include "commands.h"
 #include "safetensors.h"
 #include "store_cli.h"
+#include "sweep.h"
 
 static const char import_help[] =
     "usage: aetui import SRC.db|DIR [...] [--db PATH]\n"
@@ -32,7 +33,8 @@ static const char import_help[] =
     "in it and in DIR/shards (a sweep's directory). Runs are known by their UUID: importing\n"
     "the same store again adds nothing. Each source is one transaction. Runs still running\n"
     "in a source are left out (import again when they end). The host that trained a run is\n"
-    "kept (aetui show, the Runs screen).\n"
+    "kept (aetui show, the Runs screen). A sweep's directory also records the sweep and links\n"
+    "its members to their runs (aetui runs --sweep, aetui sweep status).\n"
     "\n"
     "  --db PATH   the target store (default: $AETUI_DB, else ~/.local/share/aetui/aetui.db)\n";
 
@@ -227,6 +229,13 @@ static int import_dir(store *dst, const char *dir)
         free(names[i]);
     }
     free(names);
+    /* a sweep's directory: the sweep recorded here and its members linked to their runs */
+    char manifest[4200];
+    snprintf(manifest, sizeof manifest, "%s/sweep.tsv", dir);
+    if (n && access(manifest, F_OK) == 0) {
+        int r = sweep_import_links(C, dst, dir);
+        if (r && !rc) rc = r;
+    }
     return rc;
 }
 

@@ -15,8 +15,8 @@
 #include "store_cli.h"
 
 static const char runs_help[] =
-    "usage: aetui runs [--model M] [--status S] [--tag T] [--sort COLUMN] [--limit N] [--json]\n"
-    "                  [--db PATH]\n"
+    "usage: aetui runs [--model M] [--status S] [--tag T] [--sweep SWEEP] [--sort COLUMN]\n"
+    "                  [--limit N] [--json] [--db PATH]\n"
     "\n"
     "Lists the recorded runs, newest first.\n"
     "\n"
@@ -24,6 +24,7 @@ static const char runs_help[] =
     "  --status S     only runs with status S: running, finished, stopped, diverged, failed,\n"
     "                 interrupted\n"
     "  --tag T        only runs tagged T\n"
+    "  --sweep SWEEP  only the runs of a sweep (its id or name: aetui sweep list)\n"
     "  --sort COLUMN  id, created, name, model, dataset, status, epochs, best, mse, mae,\n"
     "                 seconds, auc (ROC-AUC from aetui score), or any hyperparameter (lr, latent, "
     "batch, ...), numerically;\n"
@@ -56,6 +57,10 @@ static void print_json(const store_row *rows, int n, const char *sort_param)
         scli_json_str(stdout, r->status);
         printf(", \"host\": ");
         scli_json_str(stdout, r->host);
+        if (r->sweep)
+            printf(", \"sweep\": %lld", (long long)r->sweep);
+        else
+            printf(", \"sweep\": null");
         printf(", \"message\": ");
         scli_json_str(stdout, r->message);
         printf(", \"created\": %.3f", r->created);
@@ -196,17 +201,14 @@ static void print_table(const store_row *rows, int n, const char *sort_param)
 
 int cmd_runs(int argc, char **argv)
 {
-    static const struct option opts[] = {{"model", required_argument, 0, 'm'},
-                                         {"status", required_argument, 0, 's'},
-                                         {"tag", required_argument, 0, 't'},
-                                         {"sort", required_argument, 0, 'o'},
-                                         {"limit", required_argument, 0, 'n'},
-                                         {"json", no_argument, 0, 'j'},
-                                         {"db", required_argument, 0, 'd'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'}, {"status", required_argument, 0, 's'},
+        {"tag", required_argument, 0, 't'},   {"sweep", required_argument, 0, 'w'},
+        {"sort", required_argument, 0, 'o'},  {"limit", required_argument, 0, 'n'},
+        {"json", no_argument, 0, 'j'},        {"db", required_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     store_filter f = {0};
-    const char *db = NULL;
+    const char *db = NULL, *sweep = NULL;
     int json = 0, c;
     optind = 0;
     opterr = 0;
@@ -225,6 +227,9 @@ int cmd_runs(int argc, char **argv)
             break;
         case 't':
             f.tag = optarg;
+            break;
+        case 'w':
+            sweep = optarg;
             break;
         case 'o':
             f.sort = optarg;
@@ -262,6 +267,16 @@ int cmd_runs(int argc, char **argv)
     store_row *rows;
     int n;
     ae_err err;
+    if (sweep) {
+        int found = store_sweep_find(st, sweep, &f.sweep, &err);
+        if (found <= 0) {
+            store_close(st);
+            if (found < 0) return cli_usage("runs", "%s", err.msg);
+            char shown[128];
+            scli_visible(sweep, 60, shown, sizeof shown);
+            return cli_usage("runs", "--sweep: no sweep '%s' (aetui sweep list)", shown);
+        }
+    }
     if (store_runs_list(st, &f, &rows, &n, &err)) {
         store_close(st);
         return cli_usage("runs", "%s", err.msg);
@@ -271,7 +286,7 @@ int cmd_runs(int argc, char **argv)
     if (json)
         print_json(rows, n, sp);
     else if (n == 0)
-        fprintf(stderr, "no runs%s\n", f.model || f.status || f.tag ? " match" : " yet");
+        fprintf(stderr, "no runs%s\n", f.model || f.status || f.tag || sweep ? " match" : " yet");
     else
         print_table(rows, n, sp);
     free(rows);

@@ -29,6 +29,8 @@ int cmd_import(int argc, char **argv);
 int cmd_data(int argc, char **argv);
 /* Anomaly detection (issue 13): a run's reconstruction error as an anomaly score. */
 int cmd_score(int argc, char **argv);
+/* A grid of training runs, on this machine or as a Slurm job array (issue 15). */
+int cmd_sweep(int argc, char **argv);
 /* The interactive interface (issue 4): `aetui` with no command, or `aetui tui`. */
 int cmd_tui(int argc, char **argv);
 

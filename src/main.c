@@ -31,6 +31,8 @@ static const command commands[] = {
      "PCA linear baseline of a dataset: test MSE/MAE at a latent size"},
     {"encode", cmd_encode, 1, "a run's latent vectors of new data (encode RUN --input X.npy)"},
     {"reconstruct", cmd_reconstruct, 1, "a run's reconstructions of new data (.npy in, .npy out)"},
+    {"sweep", cmd_sweep, 0,
+     "a grid of runs: latent x seed x model x dataset, here (--jobs) or on Slurm"},
     {"import", cmd_import, 0,
      "copy other stores' runs and checkpoints into this one (import SRC.db|DIR)"},
     {"score", cmd_score, 1, "anomaly scores of a run's data: threshold, ROC-AUC, flagged samples"},

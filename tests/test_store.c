@@ -297,7 +297,8 @@ static void test_migrate_v3(void)
     CHECK(raw_int(p, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") ==
               1,
           "integrity");
-    CHECK(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%AUTOINCREMENT%'") == 1,
+    CHECK(raw_int(p, "SELECT count(*) FROM sqlite_master WHERE name = 'runs' AND sql LIKE "
+                     "'%AUTOINCREMENT%'") == 1,
           "runs has AUTOINCREMENT");
 
     /* an old store without runs takes the runs directory of its name */

@@ -163,6 +163,7 @@ static void elbow_refresh(tui *t)
     for (int i = 0; i < t->nrows; i++) {
         const tui_row *v = &t->rows_v[i];
         if (!in_group(v, c->model, c->dataset)) continue;
+        if (t->runs.f_sweep > 0 && v->r.sweep != t->runs.f_sweep) continue; /* Runs' W */
         if (!finished(v)) {
             c->left_out++;
             continue;
@@ -280,6 +281,8 @@ static void draw_elbow(tui *t, int y, int x, int h, int w)
     text_visible(c->model, m, sizeof m);
     text_visible(c->dataset, d, sizeof d);
     if (c->ngroups > 1) snprintf(hint, sizeof hint, " (g: %d groups)", c->ngroups);
+    if (t->runs.f_sweep > 0) /* the Runs screen's sweep filter narrows the elbow */
+        snprintf(hint, sizeof hint, " (sweep %lld)", (long long)t->runs.f_sweep);
     /* the longest title and legend that fit: the group's name always stays */
     for (int k = 0; k < 4; k++) {
         if (k == 3) leg[0].name = "AE";

@@ -90,6 +90,7 @@ enum {
     R_FILTER_TEXT,
     R_FILTER_MODEL,
     R_FILTER_STATUS,
+    R_FILTER_SWEEP,
     R_FILTER_TAG,
     R_FILTER_CLEAR,
     R_TAG,
@@ -137,6 +138,7 @@ static const tui_key runs_keys[] = {
      ACTION_HINT},
     {'M', "M", "filter by model (cycles)", R_FILTER_MODEL, 0},
     {'S', "S", "filter by status (cycles)", R_FILTER_STATUS, 0},
+    {'W', "W", "filter by sweep (cycles; Compare's elbow follows it)", R_FILTER_SWEEP, 0},
     {'T', "T", "filter by tag", R_FILTER_TAG, 0},
     {'c', "c", "clear the filters", R_FILTER_CLEAR, 0},
     {'t', "t", "add a tag to the marked (or selected) runs; -tag removes it", R_TAG, ACTION_HINT},
@@ -200,6 +202,7 @@ static int keep(const tui *t, const tui_row *v)
     if (s->f_model > 0 && strcmp(v->r.model, model_presets[s->f_model - 1].name)) return 0;
     if (s->f_status > 0 && strcmp(v->r.status, statuses[s->f_status - 1])) return 0;
     if (s->f_tag[0] && !has_tag(v->r.tags, s->f_tag)) return 0;
+    if (s->f_sweep > 0 && v->r.sweep != s->f_sweep) return 0;
     if (s->f_text[0]) {
         char id[24];
         snprintf(id, sizeof id, "#%lld", (long long)v->r.id);
@@ -483,6 +486,9 @@ static void draw_table(tui *t, int y, int x, int h, int w)
         snprintf(flt + strlen(flt), sizeof flt - strlen(flt), "  status=%s",
                  statuses[s->f_status - 1]);
     if (s->f_tag[0]) snprintf(flt + strlen(flt), sizeof flt - strlen(flt), "  tag=%s", s->f_tag);
+    if (s->f_sweep > 0)
+        snprintf(flt + strlen(flt), sizeof flt - strlen(flt), "  sweep=%lld",
+                 (long long)s->f_sweep);
     if (s->f_text[0]) snprintf(flt + strlen(flt), sizeof flt - strlen(flt), "  text=%s", s->f_text);
     if (flt[0]) {
         char vis[300];
@@ -1058,7 +1064,20 @@ static int runs_action(tui *t, int action, int key)
         s->list.sel = 0;
         return 1;
     }
+    case R_FILTER_SWEEP: { /* the next sweep (by id, newest first) that has runs, then none */
+        int64_t next = 0;
+        for (int i = 0; i < t->nrows; i++) {
+            int64_t w = t->rows_v[i].r.sweep;
+            if (w > 0 && (s->f_sweep == 0 || w < s->f_sweep) && w > next) next = w;
+        }
+        s->f_sweep = next;
+        s->list.sel = 0;
+        t->cmp.stale = 1;
+        return 1;
+    }
     case R_FILTER_CLEAR:
+        s->f_sweep = 0;
+        t->cmp.stale = 1;
         s->f_model = s->f_status = 0;
         s->f_text[0] = s->f_tag[0] = 0;
         return 1;

@@ -289,6 +289,7 @@ typedef struct tui_runs_state {
     int sort_col, sort_desc;
     char f_text[64], f_tag[64];
     int f_model, f_status; /* 0: any, else index + 1 into presets / statuses */
+    int64_t f_sweep;       /* 0: any, else the runs of that sweep (Compare's elbow too) */
     int detail;            /* showing one run */
     int64_t detail_id;
     int detail_scroll;
