@@ -25,6 +25,9 @@ int ae_wrap(ae_err *err, const char *fmt, ...)
     va_end(ap);
     memcpy(old, err->msg, sizeof old);
     size_t n = strlen(prefix);
+    /* a message that already starts with this context (a file name the callee put there)
+     * is left as it is: "f: f: problem" reads as two files */
+    if (!strncmp(old, prefix, n) && old[n] == ':' && old[n + 1] == ' ') return -1;
     if (n > sizeof err->msg - 3) n = sizeof err->msg - 3;
     memcpy(err->msg, prefix, n);
     memcpy(err->msg + n, ": ", 2);

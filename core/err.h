@@ -17,7 +17,8 @@ typedef struct ae_err {
  * `return ae_fail(err, "...", ...);` reads naturally. */
 int ae_fail(ae_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Prepends "prefix: " to an existing message (adds context on the way up). */
+/* Prepends "prefix: " to an existing message (adds context on the way up), unless the
+ * message already starts with it. */
 int ae_wrap(ae_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

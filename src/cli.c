@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "text.h"
@@ -36,17 +37,34 @@ int cli_fail(const char *cmd, const char *fmt, ...)
     return CLI_FAIL;
 }
 
+/* The number's text as written: digits with an optional sign (and for a real number a point
+ * and an exponent), nothing around it. strtol and strtod skip leading blanks and read "0x10",
+ * "inf" and "nan"; a value such as " 8" or "1e3 " is a typing slip, not a number. */
+static int plain_number(const char *s, int real)
+{
+    if (*s == '-' || *s == '+') s++;
+    if (!*s) return 0;
+    int digits = 0;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9')
+            digits = 1;
+        else if (!real || !strchr(".eE+-", *s))
+            return 0;
+    }
+    return digits;
+}
+
 int cli_int(const char *cmd, const char *opt, const char *val, long lo, long hi, int *out)
 {
     char *end;
     errno = 0;
-    long v = val ? strtol(val, &end, 10) : 0;
-    if (!val || !*val || *end || errno) {
+    long v = val && plain_number(val, 0) ? strtol(val, &end, 10) : 0;
+    if (!val || !plain_number(val, 0) || *end) {
         cli_usage(cmd, "%s: expected an integer, got '%s'", opt, val ? val : "");
         return -1;
     }
-    if (v < lo || v > hi) {
-        cli_usage(cmd, "%s: %ld is out of range (%ld to %ld)", opt, v, lo, hi);
+    if (errno || v < lo || v > hi) {
+        cli_usage(cmd, "%s: %s is out of range (%ld to %ld)", opt, val, lo, hi);
         return -1;
     }
     *out = (int)v;
@@ -57,13 +75,14 @@ int cli_u64(const char *cmd, const char *opt, const char *val, uint64_t *out)
 {
     char *end;
     errno = 0;
-    if (!val || !*val || *val == '-') {
+    if (!val || !plain_number(val, 0) || *val == '-' || *val == '+') {
         cli_usage(cmd, "%s: expected a non-negative integer, got '%s'", opt, val ? val : "");
         return -1;
     }
     unsigned long long v = strtoull(val, &end, 10);
     if (*end || errno) {
-        cli_usage(cmd, "%s: expected a non-negative integer, got '%s'", opt, val);
+        cli_usage(cmd, "%s: %s is out of range (0 to %llu)", opt, val,
+                  (unsigned long long)UINT64_MAX);
         return -1;
     }
     *out = v;
@@ -74,17 +93,28 @@ int cli_double(const char *cmd, const char *opt, const char *val, double lo, dou
 {
     char *end;
     errno = 0;
-    double v = val ? strtod(val, &end) : 0;
-    if (!val || !*val || *end || errno || !isfinite(v)) {
+    double v = val && plain_number(val, 1) ? strtod(val, &end) : 0;
+    if (!val || !plain_number(val, 1) || *end) {
         cli_usage(cmd, "%s: expected a number, got '%s'", opt, val ? val : "");
         return -1;
     }
-    if (v < lo || v > hi) {
-        cli_usage(cmd, "%s: %g is out of range (%g to %g)", opt, v, lo, hi);
+    if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1) || v < lo || v > hi) {
+        cli_usage(cmd, "%s: %s is out of range (%g to %g)", opt, val, lo, hi);
         return -1;
     }
     *out = v;
     return 0;
+}
+
+int cli_text(const char *cmd, const char *opt, const char *val, size_t max)
+{
+    if (!val || !*val) return cli_usage(cmd, "%s: empty value", opt);
+    size_t n = strlen(val);
+    if (n > max) return cli_usage(cmd, "%s: too long (%zu bytes, at most %zu)", opt, n, max);
+    for (const unsigned char *p = (const unsigned char *)val; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return cli_usage(cmd, "%s: '%s' has a control character", opt, val);
+    return CLI_OK;
 }
 
 int cli_out_open(const char *cmd, const char *path, int flags, fio_out *o)

@@ -16,6 +16,12 @@ int cli_u64(const char *cmd, const char *opt, const char *val, uint64_t *out);
 int cli_double(const char *cmd, const char *opt, const char *val, double lo, double hi,
                double *out);
 
+/* A path or name given to OPT: not empty (an empty --db or --data-dir is a slip, not "the
+ * default"), at most max bytes, no control characters. Prints the problem and returns
+ * CLI_USAGE, else CLI_OK. */
+#include <stddef.h>
+int cli_text(const char *cmd, const char *opt, const char *val, size_t max);
+
 /* Prints "aetui CMD: message" on stderr and returns CLI_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

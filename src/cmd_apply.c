@@ -56,9 +56,11 @@ static int apply(const apply_mode *md, int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
+            if (cli_text(C, "--input", optarg, 4000)) return CLI_USAGE;
             input = optarg;
             break;
         case 'o':
+            if (cli_text(C, "--out", optarg, 4000)) return CLI_USAGE;
             out = optarg;
             break;
         case 'w':

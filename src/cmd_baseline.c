@@ -122,7 +122,7 @@ int cmd_baseline(int argc, char **argv)
             rq.dataset = optarg;
             break;
         case 'D':
-            if (strlen(optarg) >= 1024) return cli_usage(C, "--data-dir: too long");
+            if (cli_text(C, "--data-dir", optarg, 1023)) return CLI_USAGE;
             rq.data_dir = optarg;
             break;
         case 'n':
@@ -141,6 +141,7 @@ int cmd_baseline(int argc, char **argv)
             json = 1;
             break;
         case 'B':
+            if (cli_text(C, "--db", optarg, 4000)) return CLI_USAGE;
             opt_db = optarg;
             break;
         case 'N':

@@ -20,9 +20,12 @@ int cmd_doctor(int argc, char **argv)
                    "kernels in use, threads, and where each dataset was found.\n");
             return 0;
         }
-        if (!strcmp(argv[i], "--data-dir") && i + 1 < argc)
+        if (!strcmp(argv[i], "--data-dir") && i + 1 >= argc)
+            return cli_usage("doctor", "--data-dir needs a value (see aetui doctor --help)");
+        if (!strcmp(argv[i], "--data-dir")) {
             data_dir = argv[++i];
-        else
+            if (cli_text("doctor", "--data-dir", data_dir, 1023)) return CLI_USAGE;
+        } else
             return cli_usage("doctor", "unknown argument '%s'", argv[i]);
     }
     const char *best = blas_best_coretype();

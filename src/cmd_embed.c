@@ -262,12 +262,15 @@ int cmd_embed(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'i':
+            if (cli_text("embed", "--input", optarg, 4000)) return CLI_USAGE;
             o.input = optarg;
             break;
         case 'l':
+            if (cli_text("embed", "--labels", optarg, 4000)) return CLI_USAGE;
             o.labels = optarg;
             break;
         case 'o':
+            if (cli_text("embed", "--out", optarg, 4000)) return CLI_USAGE;
             o.out = optarg;
             break;
         case 'q':

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "model.h"
 #include "store_cli.h"
 
 static const char runs_help[] =
@@ -215,6 +216,14 @@ int cmd_runs(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'm':
+            if (cli_text("runs", "--model", optarg, 200)) return CLI_USAGE;
+            if (!model_preset_find(optarg)) { /* a typo would list nothing, silently */
+                char names[512] = "";
+                for (const model_preset *p = model_presets; p->name; p++)
+                    snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                             p == model_presets ? "" : ", ", p->name);
+                return cli_usage("runs", "--model: '%s' is not a model (%s)", optarg, names);
+            }
             f.model = optarg;
             break;
         case 's':
@@ -226,12 +235,14 @@ int cmd_runs(int argc, char **argv)
             f.status = optarg;
             break;
         case 't':
+            if (cli_text("runs", "--tag", optarg, 200)) return CLI_USAGE;
             f.tag = optarg;
             break;
         case 'w':
             sweep = optarg;
             break;
         case 'o':
+            if (cli_text("runs", "--sort", optarg, 200)) return CLI_USAGE;
             f.sort = optarg;
             break;
         case 'n':
@@ -279,6 +290,7 @@ int cmd_runs(int argc, char **argv)
     }
     if (store_runs_list(st, &f, &rows, &n, &err)) {
         store_close(st);
+        if (!strncmp(err.msg, "unknown sort column", 19)) ae_wrap(&err, "--sort");
         return cli_usage("runs", "%s", err.msg);
     }
     const char *sp = f.sort ? f.sort + (f.sort[0] == '-') : NULL;

@@ -185,12 +185,15 @@ static int p_epoch(void *ctx, const train_epoch *e, const float *bl, int nb, ae_
  * one, your own data's kind chooses (data_args_model). */
 static const char *find_model(int argc, char **argv, const ds_spec *own)
 {
+    const char *m = NULL; /* the last --model counts, as for every other option */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--")) break;
-        if (!strcmp(argv[i], "--model") && i + 1 < argc) return argv[i + 1];
-        if (!strncmp(argv[i], "--model=", 8)) return argv[i] + 8;
+        if (!strcmp(argv[i], "--model") && i + 1 < argc)
+            m = argv[++i];
+        else if (!strncmp(argv[i], "--model=", 8))
+            m = argv[i] + 8;
     }
-    return own ? data_args_model(own) : "cnn";
+    return m ? m : own ? data_args_model(own) : "cnn";
 }
 
 /* --dataset NAME, not a built-in set: a dataset registered in the store (--db) gives its
@@ -306,6 +309,7 @@ int cmd_train(int argc, char **argv)
             break;
         case 'd':
             if (has_data) return cli_usage(C, "--dataset and --data exclude each other");
+            if (cli_text(C, "--dataset", optarg, sizeof cfg.dataset - 1)) return CLI_USAGE;
             snprintf(cfg.dataset, sizeof cfg.dataset, "%s", optarg);
             cfg.data_spec[0] = cfg.scaling_from[0] = 0; /* --from RUN on another dataset */
             if (registered && (drc = own_data_config(C, &own, &cfg, argc, argv))) return drc;
@@ -313,7 +317,7 @@ int cmd_train(int argc, char **argv)
         case 1002: /* --data and the dataset options: read by data_args_read */
             break;
         case 'D':
-            if (strlen(optarg) >= sizeof cfg.data_dir) return cli_usage(C, "--data-dir: too long");
+            if (cli_text(C, "--data-dir", optarg, sizeof cfg.data_dir - 1)) return CLI_USAGE;
             snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", optarg);
             break;
         case 'l':
@@ -347,6 +351,7 @@ int cmd_train(int argc, char **argv)
             json = 1;
             break;
         case 'B':
+            if (cli_text(C, "--db", optarg, 4000)) return CLI_USAGE;
             opt_db = optarg;
             break;
         case 'N':

@@ -13,7 +13,9 @@
 int paths_db(const char *opt, char *out, size_t len, ae_err *err)
 {
     const char *env = getenv("AETUI_DB");
-    const char *p = opt && *opt ? opt : env && *env ? env : NULL;
+    if (opt && !*opt) /* a variable that expanded to nothing: never the default store instead */
+        return ae_fail(err, "--db: empty value (leave --db out for the default store)");
+    const char *p = opt ? opt : env && *env ? env : NULL;
     int n;
     if (p) {
         n = snprintf(out, len, "%s", p);

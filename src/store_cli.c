@@ -28,15 +28,32 @@ int scli_open(const char *cmd, const char *path, int create, store **st)
     return 0;
 }
 
-int scli_run_id(const char *cmd, const char *arg, int64_t *id)
+/* A positive decimal integer with nothing around it. */
+static int parse_id(const char *arg, int64_t *id)
 {
     char *end;
     errno = 0;
-    long long v = arg && *arg >= '0' && *arg <= '9' ? strtoll(arg, &end, 10) : 0;
-    if (!arg || !(*arg >= '0' && *arg <= '9') || *end || errno || v <= 0)
+    if (!arg || !(*arg >= '0' && *arg <= '9')) return -1;
+    long long v = strtoll(arg, &end, 10);
+    if (*end || errno || v <= 0) return -1;
+    *id = v;
+    return 0;
+}
+
+int scli_run_id(const char *cmd, const char *arg, int64_t *id)
+{
+    if (parse_id(arg, id))
         return cli_usage(cmd, "'%s' is not a run id (a positive integer, as `aetui runs` lists)",
                          arg ? arg : "");
-    *id = v;
+    return 0;
+}
+
+int scli_opt_run_id(const char *cmd, const char *opt, const char *arg, int64_t *id)
+{
+    if (parse_id(arg, id))
+        return cli_usage(cmd,
+                         "%s: '%s' is not a run id (a positive integer, as `aetui runs` lists)",
+                         opt, arg ? arg : "");
     return 0;
 }
 

@@ -20,6 +20,8 @@ int scli_path(const char *cmd, const char *opt_db, char *path);
 int scli_open(const char *cmd, const char *path, int create, store **st);
 /* A run id: a positive integer. */
 int scli_run_id(const char *cmd, const char *arg, int64_t *id);
+/* The same given to an option (train --resume RUN): the message names the option. */
+int scli_opt_run_id(const char *cmd, const char *opt, const char *arg, int64_t *id);
 /* Reports an unknown option or a missing value, from getopt_long's return value c. */
 int scli_bad_option(const char *cmd, int c, char **argv);
 

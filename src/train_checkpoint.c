@@ -357,7 +357,7 @@ int train_ckpt_args(const char *C, int argc, char **argv, train_config *cfg, int
         }
     }
     int64_t run;
-    if (scli_run_id(C, arg, &run)) return CLI_USAGE;
+    if (scli_opt_run_id(C, which, arg, &run)) return CLI_USAGE;
     char path[4096];
     store *st;
     int rc = scli_path(C, arg_value(argc, argv, "--db", NULL), path);

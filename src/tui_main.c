@@ -192,7 +192,8 @@ int cmd_tui(int argc, char **argv)
             return cli_usage(C, "unknown argument '%s' (aetui --help lists the commands)", s);
         }
     }
-    if (data_dir && strlen(data_dir) >= 1024) return cli_usage(C, "--data-dir: too long");
+    if (data_dir && cli_text(C, "--data-dir", data_dir, 1023)) return CLI_USAGE;
+    if (opt_db && cli_text(C, "--db", opt_db, 4000)) return CLI_USAGE;
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return cli_usage(C, "the interface needs a terminal; the subcommands work without one "
                             "(aetui --help)");

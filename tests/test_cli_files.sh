@@ -154,6 +154,14 @@ if [ -n "$ck" ]; then
     run 2 "encode with a FIFO checkpoint" "$BIN" encode 1 --db "$DB" --input "$T/x.npy" --out "$T/o.npy"
     one_line "encode with a FIFO checkpoint" "last.safetensors"
     rm "$ck" && mv "$ck.real" "$ck"
+    # a checkpoint whose tensors do not fit its metadata (latent 4 -> 5): the message names the
+    # file once ("f: f: tensor ..." read as two files)
+    cp "$ck" "$ck.real"
+    sed -i 's/"latent":"4"/"latent":"5"/' "$ck"
+    run 2 "encode with a mismatched checkpoint" "$BIN" encode 1 --db "$DB" --input "$T/x.npy" --out "$T/o.npy"
+    one_line "encode with a mismatched checkpoint" "has shape"
+    [ "$(grep -o 'last.safetensors' "$T/err" | wc -l)" = 1 ] && ok || bad "checkpoint path not named once: $(cat "$T/err")"
+    mv "$ck.real" "$ck"
 else
     bad "no last.safetensors under $T/store"
 fi
