@@ -454,6 +454,7 @@ int cmd_train(int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session: stop cleanly, as the TUI */
 
     train_result res;
     int rc = train_run(&cfg, &obs, &ctl, &res, &err);

@@ -26,6 +26,7 @@
 #include "commands.h"
 #include "paths.h"
 #include "store.h"
+#include "termcheck.h"
 #include "termprobe.h"
 #include "trainer_thread.h"
 #include "tui.h"
@@ -199,8 +200,9 @@ int cmd_tui(int argc, char **argv)
                             "(aetui --help)");
     setlocale(LC_ALL, "");
 
-    char db[4096];
     ae_err err;
+    if (termcheck(STDOUT_FILENO, &err)) return cli_usage(C, "%s", err.msg);
+    char db[4096];
     if (paths_db(opt_db, db, sizeof db, &err)) return cli_usage(C, "%s", err.msg);
     if (paths_mkdir_parent(db, &err)) return cli_usage(C, "%s", err.msg);
     store *st = NULL;

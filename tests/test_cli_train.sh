@@ -87,5 +87,18 @@ rc=$?
 [ $rc -eq 0 ] && ok || bad "interrupted run exited $rc"
 grep -q '"status":"stopped"' "$tmp/int" && ok || bad "no stopped summary after SIGINT: $(tail -1 "$tmp/int")"
 
+# SIGTERM and SIGHUP (the terminal closed under a headless run) stop it the same way: the
+# epoch in hand finished, "stopped", the summary (SIGHUP used to kill it as "interrupted")
+for sig in TERM HUP; do
+    "$bin" train --model lstm --train 3200 --test 64 --epochs 50 --threads 1 --json >"$tmp/$sig" 2>/dev/null &
+    pid=$!
+    for _ in $(seq 1 100); do grep -q '"epoch":1,' "$tmp/$sig" 2>/dev/null && break; sleep 0.1; done
+    kill -$sig $pid
+    wait $pid
+    rc=$?
+    [ $rc -eq 0 ] && ok || bad "SIG$sig: run exited $rc"
+    grep -q '"status":"stopped"' "$tmp/$sig" && ok || bad "SIG$sig: no stopped summary: $(tail -1 "$tmp/$sig")"
+done
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
