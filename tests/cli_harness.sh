@@ -8,7 +8,10 @@
 #                            ($EXPECT_TIMEOUT), for the tests that only need the status
 #   has out|err PATTERN      the last command's stdout or stderr matches (grep)
 #   hasnt out|err PATTERN    it does not
-#   finish                   prints the counts; the script's exit status
+#   skipped WHY              a part that could not run here (no data, no tool): counted, printed
+#   finish                   prints the counts; the script's exit status: 1 when something
+#                            failed, else 77 (ctest's SKIP_RETURN_CODE, "Skipped" in its summary
+#                            rather than a silent pass) when a part was skipped, else 0
 # Tests that do not call cli_setup set T themselves; $O defaults to it.
 BIN=${AETUI_BIN:?AETUI_BIN not set}
 cli_setup() {
@@ -19,7 +22,8 @@ cli_setup() {
     unset AETUI_DB AETUI_DATA
     export XDG_DATA_HOME=$T/xdg HOME=$T/home
 }
-fails=0 passes=0
+fails=0 passes=0 skips=0
+skipped() { skips=$((skips + 1)); echo "SKIP: $*"; }
 ok() { passes=$((passes + 1)); }
 bad() { fails=$((fails + 1)); echo "FAIL: $*"; }
 run() {
@@ -55,6 +59,7 @@ expect() {
 has() { if grep -q -- "$2" "${O:-$T}/$1"; then ok; else bad "$1 lacks '$2': $(head -c 300 "${O:-$T}/$1")"; fi; }
 hasnt() { if grep -q -- "$2" "${O:-$T}/$1"; then bad "$1 has '$2'"; else ok; fi; }
 finish() {
-    echo "$passes passed, $fails failed"
-    [ "$fails" = 0 ]
+    echo "$passes passed, $fails failed, $skips parts skipped"
+    [ "$fails" = 0 ] || return 1
+    [ "$skips" = 0 ] || return 77
 }

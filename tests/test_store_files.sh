@@ -236,7 +236,7 @@ if [ "${AS[0]:-}" != skip ]; then
     cmp -s "$RO/old.db" "$T/old.copy" && ok || bad "reading changed the old store"
     chmod 755 "$RO"
 else
-    echo "skipped the read-only folder: running as root without setpriv"
+    skipped "the read-only folder: running as root without setpriv"
 fi
 
 finish
