@@ -146,7 +146,8 @@ int ds_spec_set(ds_spec *s, const char *opt, const char *v, ae_err *err)
     } else if (!strcmp(opt, "test-frac")) {
         char *end;
         double f = strtod(v, &end);
-        if (end == v || *end || !(f >= 0 && f < 1) || isspace((unsigned char)*v))
+        /* digits and a point only: strtod also reads " 0.2", hex ("0x1p-3") and "nan" */
+        if (end == v || *end || !(f >= 0 && f < 1) || strspn(v, "0123456789.eE+-") != strlen(v))
             return ae_fail(err, "--test-frac: expected a number from 0 to below 1, got '%.40s'", v);
         s->test_frac = f;
     } else if (!strcmp(opt, "split-seed")) {

@@ -18,6 +18,7 @@ DB=$T/s.db
     printf "%-117s\n" "{'descr': '<f4', 'fortran_order': False, 'shape': (4, 3), }"
     head -c 48 /dev/zero
 } >"$T/x.npy"
+for i in 1 2 3 4 5; do echo "1,2,3,4" && echo "5,6,7,8"; done >"$T/d.csv"
 
 # Arguments that make each command valid apart from the option under test, chosen so that a
 # bad value that slipped through fails fast and touches nothing (a nonexistent run for rm, a
@@ -25,6 +26,7 @@ DB=$T/s.db
 declare -A PRE=(
     [train]="--model lstm --dataset sines --train 8 --test 8 --epochs 1 --no-record --no-baseline"
     [resume]="--epochs 1"
+    [data]="--data $T/d.csv --epochs 1 --no-record --no-baseline"
     [doctor]=""
     [runs]="--db $DB"
     [show]="1 --db $DB"
@@ -54,7 +56,7 @@ cases=0 start=$(date +%s.%N)
 bad_values() {
     local key=$1 opt=$2 v cmd=$1
     shift 2
-    case $key in resume) cmd=train ;; embedrun) cmd=embed ;; esac
+    case $key in resume | data) cmd=train ;; embedrun) cmd=embed ;; esac
     SEEN[$cmd $opt]=1
     for v in "$@"; do
         # shellcheck disable=SC2086 # PRE holds several words
@@ -72,10 +74,11 @@ bad_values() {
 }
 # a flag that takes no value, given one
 flag() {
-    local cmd=$1 opt=$2
+    local cmd=$1 opt=$2 key=$1
+    [ "$opt" = --header ] || [ "$opt" = --no-header ] && key=data
     SEEN[$cmd $opt]=1
     # shellcheck disable=SC2086
-    run 2 "$cmd $opt=x" "$BIN" $cmd ${PRE[$cmd]} "$opt=x"
+    run 2 "$cmd $opt=x" "$BIN" $cmd ${PRE[$key]} "$opt=x"
     one_line "$cmd $opt=x" "$opt"
     cases=$((cases + 1))
 }
@@ -98,6 +101,32 @@ bad_values train --schedule "" bogus
 bad_values train --db "${EMPTY[@]}"
 bad_values resume --resume "${RUNID[@]}"
 bad_values train --from "${RUNID[@]}"
+# train --data PATH and its data options
+bad_values data --data "${EMPTY[@]}"
+bad_values data --format "" bogus
+bad_values data --test-data "${EMPTY[@]}"
+bad_values data --test-frac "${REAL[@]}" -0.1 1
+bad_values data --split-seed "${U64[@]}"
+bad_values data --scale "" bogus
+bad_values data --size "" 0x0 " 8x8" 8x 8x8x8 5000x5000
+bad_values data --crop "" bogus
+bad_values data --channels "" 2 " 1"
+bad_values data --labels "${EMPTY[@]}"
+bad_values data --test-labels "${EMPTY[@]}"
+bad_values data --label-col "" x 0
+bad_values data --features "${INT[@]}" 0
+bad_values data --window "${INT[@]}" 0
+bad_values data --stride "${INT[@]}" 0 -1
+bad_values data --columns "${EMPTY[@]}"
+bad_values data --time-col "${EMPTY[@]}"
+bad_values data --missing "" bogus
+bad_values data --delimiter "" ab
+# baseline --data reads the same options with the same code (src/data_args.c)
+for o in --data --format --test-data --test-frac --split-seed --scale --size --crop --channels \
+    --labels --test-labels --label-col --features --window --stride --columns --time-col \
+    --missing --delimiter --header --no-header; do SEEN[baseline $o]=1; done
+flag train --header
+flag train --no-header
 flag train --json
 flag train --no-record
 flag train --no-baseline
