@@ -154,6 +154,7 @@ expect 2 "$BIN" note 999 x --db "$DB"
 has err "no such run"
 expect 2 "$BIN" note 1 --db "$DB"
 expect 2 "$BIN" note 1 "$(head -c 5000 /dev/zero | tr '\0' x)" --db "$DB"
+has err "too long"
 # the note (a title change and a screen clear): kept, and never raw on any output
 expect 0 "$BIN" note 1 $'\e]0;pwned\a\e[2J' --db "$DB"
 for view in "show 1" "show 1 --json" "runs" "runs --json"; do
@@ -163,7 +164,6 @@ for view in "show 1" "show 1 --json" "runs" "runs --json"; do
 done
 expect 0 "$BIN" show 1 --db "$DB"
 has out '\^\[\]0;pwned\^G\^\[\[2J'
-has err "too long"
 
 # rm
 mkdir -p "$T/s/aetui.runs/2/sub" && echo x >"$T/s/aetui.runs/2/sub/ckpt"
