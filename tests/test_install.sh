@@ -47,8 +47,10 @@ complete_words() { # WORD...: the completions of the last word
 [ "$(complete_words aetui re | sort | tr '\n' ' ')" = "reconstruct " ] && ok || bad "aetui re<TAB>: $(complete_words aetui re)"
 complete_words aetui train --la | grep -qx -- --latent && ok || bad "train --la<TAB>: $(complete_words aetui train --la)"
 complete_words aetui runs --so | grep -qx -- --sort && ok || bad "runs --so<TAB>"
-[ "$(complete_words aetui train --model "" | sort | tr '\n' ' ')" = "cnn cnn-deep cnn-flat lstm " ] && ok ||
-    bad "--model <TAB>: $(complete_words aetui train --model "")"
+models=$("$BIN" train --help | sed -n 's/^  --model M *\([a-z|-]*\).*/\1/p' | tr '|' '\n' | sort | tr '\n' ' ')
+case $models in *lstm*) ok ;; *) bad "no models in train --help: $models" ;; esac
+[ "$(complete_words aetui train --model "" | sort | tr '\n' ' ')" = "$models" ] && ok ||
+    bad "--model <TAB> ($models): $(complete_words aetui train --model "")"
 ids=$("$BIN" runs --db "$T/s.db" | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')
 [ -n "$ids" ] && [ "$(complete_words aetui show --db "$T/s.db" "" | sort | tr '\n' ' ')" = "$ids" ] && ok ||
     bad "show <TAB> (run ids $ids): $(complete_words aetui show --db "$T/s.db" "")"
