@@ -99,6 +99,9 @@ bad_values train --data-dir "${EMPTY[@]}" $'a\tb'
 bad_values train --augment "" bogus "flip,shift"
 bad_values train --schedule "" bogus
 bad_values train --db "${EMPTY[@]}"
+bad_values train --anomalies "" x 2 " 0.1"
+bad_values train --normal-class "${EMPTY[@]}"
+bad_values train --train-classes "${EMPTY[@]}"
 bad_values resume --resume "${RUNID[@]}"
 bad_values train --from "${RUNID[@]}"
 # train --data PATH and its data options
