@@ -143,6 +143,7 @@ bad_values runs --model "" bogus " cnn"
 bad_values runs --tag "${EMPTY[@]}" $'a\x1bb'
 bad_values runs --sort "" bogus -bogus "id "
 bad_values runs --db "${EMPTY[@]}"
+bad_values runs --sweep "" bogus
 flag runs --json
 # show, export, rm, tag, untag, note
 bad_values show --db "${EMPTY[@]}"
