@@ -19,6 +19,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "baseline_thread.h"
 #include "blas.h"
 #include "blas_setup.h"
 #include "channel.h"
@@ -64,6 +65,7 @@ static void on_fatal(int sig)
 typedef struct app_ctx {
     channel *ch;
     tthread tt;
+    bthread *bt; /* the PCA baselines after runs */
     const char *db_path;
     store *st;     /* the UI thread's handle as last handed out */
     ino_t wal_ino; /* the WAL file that handle reads, 0 before it is seen */
@@ -105,6 +107,18 @@ static void a_join(void *ctx)
 {
     tthread_join(&((app_ctx *)ctx)->tt);
 }
+static void a_baseline(void *ctx, int64_t run)
+{
+    bthread_request(((app_ctx *)ctx)->bt, run);
+}
+static int a_baseline_busy(void *ctx)
+{
+    return bthread_busy(((app_ctx *)ctx)->bt);
+}
+static int64_t a_baseline_failed(void *ctx, char *why, int len)
+{
+    return bthread_failed(((app_ctx *)ctx)->bt, why, len);
+}
 static double a_now(void *ctx)
 {
     (void)ctx;
@@ -121,6 +135,7 @@ static double a_now(void *ctx)
 static store *a_store_fresh(void *ctx, store *cur, int busy)
 {
     app_ctx *a = ctx;
+    busy = busy || bthread_busy(a->bt); /* the baseline thread's handle is open too */
     char wal[4200];
     snprintf(wal, sizeof wal, "%s-wal", a->db_path);
     struct stat sb;
@@ -227,10 +242,16 @@ int cmd_tui(int argc, char **argv)
         return cli_fail(C, "%s", err.msg);
     }
     tthread_init(&a.tt, a.ch, db, data_dir);
+    if (bthread_new(&a.bt, db, data_dir, &err)) {
+        channel_close(a.ch);
+        store_close(st);
+        return cli_fail(C, "%s", err.msg);
+    }
 
     FILE *trace = NULL;
     const char *tp = getenv("AETUI_TRACE");
     if (tp && *tp && !(trace = fopen(tp, "w"))) {
+        bthread_end(a.bt);
         channel_close(a.ch);
         store_close(st);
         return cli_fail(C, "AETUI_TRACE: cannot write %s", tp);
@@ -249,6 +270,9 @@ int cmd_tui(int argc, char **argv)
                    .run_files_rm = a_files_rm,
                    .store_fresh = a_store_fresh,
                    .now = a_now,
+                   .baseline = a_baseline,
+                   .baseline_busy = a_baseline_busy,
+                   .baseline_failed = a_baseline_failed,
                    .st = st,
                    .db_path = db,
                    .data_dir = data_dir,
@@ -299,6 +323,7 @@ int cmd_tui(int argc, char **argv)
     g_wake_fd = -1;
     tthread_stop(&a.tt);
     tthread_join(&a.tt);
+    bthread_end(a.bt);
     channel_close(a.ch);
     if (a.st) store_close(a.st);
     if (trace) fclose(trace);

@@ -90,8 +90,12 @@ DB=$T/parent.db
 APP_ARGS="--screen 2 --data-dir $T/small" start 140 45
 keys Enter lstm Enter j j j Enter 1 Enter j j j Enter 64 Enter j Enter 16 Enter s
 expect "Run #2 finished" 30 "run 2 trains"
+# its PCA baseline, computed in the background as `aetui train` does: on Train, then in Runs
+expect "PCA k=20: test MSE [0-9]" 30 "the PCA baseline of a run trained here"
 keys 3
 expect "of 2 runs" 5 "both runs listed"
+row=$(cap | grep -E '^ +[* ]? +2 +lstm' | head -1)
+if [ -n "$row" ] && ! echo "$row" | grep -q "n/a"; then ok; else bad "run 2's PCA baseline is not in the Runs table: '$row'"; fi
 keys j Enter
 expect "Run #1" 5 "run 1's page"
 keys l

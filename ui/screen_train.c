@@ -270,6 +270,27 @@ static void bar(char *out, int width, double frac)
     out[width] = 0;
 }
 
+/* The ended run's PCA baseline at its latent size: the number once the background thread
+ * has stored it, "computing" before, why not when it failed. */
+static void draw_baseline(tui *t, int r, int x, int w)
+{
+    const tui_live *l = &t->live;
+    char line[160], why[256] = "";
+    tui_row *row = NULL;
+    for (int i = 0; i < t->nrows && !row; i++)
+        if (t->rows_v[i].r.id == l->run) row = &t->rows_v[i];
+    if (row && tui_row_baseline(t, row)) {
+        snprintf(line, sizeof line, "PCA k=%d: test MSE %.5g", l->form.latent, row->pca_mse);
+        crt_put(r, x, w, line, 0, 0);
+    } else if (t->app->baseline_busy && t->app->baseline_busy(t->app->ctx)) {
+        crt_put(r, x, w, "PCA baseline: computing...", crt_attr(&t->crt, CRT_DIM), 0);
+    } else if (t->app->baseline_failed &&
+               t->app->baseline_failed(t->app->ctx, why, sizeof why) == l->run) {
+        snprintf(line, sizeof line, "PCA baseline: none (%s)", why);
+        tui_put_visible(t, r, x, w, line, crt_attr(&t->crt, CRT_DIM));
+    }
+}
+
 static void draw_progress(tui *t, int y, int x, int h, int w)
 {
     const tui_live *l = &t->live;
@@ -369,6 +390,7 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
         snprintf(line, sizeof line, "best epoch %d: test loss %.5g", l->best_epoch, l->best_test);
         crt_put(r++, x, w, line, crt_attr(&t->crt, CRT_GOOD), 0);
     }
+    if (r < y + h && !l->active && l->run) draw_baseline(t, r++, x, w);
 }
 
 /* Moving average of the batch losses (what the eye reads through the noise). */

@@ -923,6 +923,10 @@ int tui_run(const tui_app *app, ae_err *err)
             dirty |= C_EVENT;
             if (ev & TUI_EV_ENDED) {
                 t->form_parent = t->live.last_run; /* the next run retrains this one */
+                /* its PCA baseline, as `aetui train` computes it, in the background */
+                if (t->app->baseline && t->live.run && t->live.nep > 0 &&
+                    (!strcmp(t->live.status, "finished") || !strcmp(t->live.status, "stopped")))
+                    t->app->baseline(t->app->ctx, t->live.run);
                 t->store_dirty = 1;
                 int nq = runq_count(t->queue), failed = !strcmp(t->live.status, "failed");
                 if (nq && failed) { /* the rest would fail alike */

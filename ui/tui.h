@@ -140,6 +140,12 @@ typedef struct tui_app {
     /* Removes a deleted run's files (checkpoints) beside the store; may be NULL. */
     int (*run_files_rm)(void *ctx, int64_t run, ae_err *err);
     double (*now)(void *ctx); /* monotonic seconds */
+    /* The PCA baseline of a run that ended (computed in the background, cached in the store,
+     * src/baseline_thread.h); whether one is being computed; the run whose baseline failed
+     * last (0 none) and why. May be NULL. */
+    void (*baseline)(void *ctx, int64_t run);
+    int (*baseline_busy)(void *ctx);
+    int64_t (*baseline_failed)(void *ctx, char *why, int len);
 
     store *st; /* the UI thread's own handle */
     const char *db_path, *data_dir;
