@@ -100,11 +100,11 @@ has err "finished after 4 epochs: .*, $(printf '%.1f' "$total") s, "
 # a resume killed before it records an epoch (here: a run stopped inside epoch 2 of 2, so the
 # resume redoes epoch 2 from its middle) keeps the partial epoch and its time
 P=$T/s/p.db
-"$BIN" train --model lstm --train 640 --test 8 --threads 1 --no-baseline --epochs 2 --json \
+"$BIN" train --model lstm --train 1920 --test 8 --threads 1 --no-baseline --epochs 2 --json \
     --db "$P" >"$T/p.out" 2>"$T/p.err" &
 pid=$!
 for _ in $(seq 1 300); do grep -q '"epoch":1,' "$T/p.out" 2>/dev/null && break; sleep 0.05; done
-sleep 1 # into epoch 2 (20 batches of about 0.2 s)
+sleep 0.3 # into epoch 2 (60 batches of 0.03 to 0.3 s)
 kill -INT $pid
 wait $pid
 has p.out '"status":"stopped"'
@@ -125,7 +125,7 @@ else
 fi
 expect 0 "$BIN" train --resume 1 --json --db "$P"
 now=$(rows "$P")
-case "$now" in "1,"*",20 2,"*",20 ") ok ;; *) bad "after the resume: $now" ;; esac
+case "$now" in "1,"*",60 2,"*",60 ") ok ;; *) bad "after the resume: $now" ;; esac
 # a resume that fails writing its checkpoint (a full disk: ulimit -f) changes no number of
 # the summary but through epochs the store holds
 before=$(summary "$C" 1 seconds)
