@@ -53,4 +53,19 @@ int model_build(net *n, const char *preset, int latent, ae_err *err);
  * then the totals. Written into buf (NUL-terminated, truncated to len). Returns the length. */
 size_t model_summary(const net *n, const char *title, char *buf, size_t len);
 
+/* ---- inference in batches (aetui encode / reconstruct / interpolate / ..., the TUI's walks) */
+
+/* Runs a finalized net on count samples x (the per-sample layout: images H x W x C, sequences
+ * T x F) one sample at a time on workspace 0 (see below):
+ * encode gives count x latent codes, else the reconstructions (count samples, same layout).
+ * Returns 0 (an int so that a staging buffer may fail one day). */
+int model_apply(net *n, const float *x, long count, int encode, float *out);
+
+/* Decodes count codes z (count x latent) into out (count samples in the per-sample layout).
+ * Samples go through one at a time, so a sample's values never depend on the others (BLAS
+ * rounds a sample differently at another place in a batch): a sample's reconstruction from
+ * model_apply is model_decode of its code from model_apply, bit for bit (tests/test_walk.sh,
+ * tests/test_walk_codes.c). Returns 0. */
+int model_decode(net *n, const float *z, long count, float *out);
+
 #endif

@@ -21,6 +21,10 @@ int cmd_baseline(int argc, char **argv);
 /* Checkpoints (issue 7): a run's encoder and whole model on new data. */
 int cmd_encode(int argc, char **argv);
 int cmd_reconstruct(int argc, char **argv);
+/* Walks in a run's latent space (issue 14): src/cmd_walk.c. */
+int cmd_interpolate(int argc, char **argv);
+int cmd_traverse(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 /* The standard datasets downloaded, checked and unpacked (issue 12). */
 int cmd_get(int argc, char **argv);
 /* Other stores' runs merged into this one (issue 15). */

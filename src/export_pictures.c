@@ -15,10 +15,9 @@
 
 #define EX_BG 0x101010u
 
-/* Writes the canvas to f as sixel or PNG. */
-static int emit(const canvas *cv, const export_pic_opts *o, FILE *f, ae_err *err)
+int export_emit(const canvas *cv, int sixel, FILE *f, ae_err *err)
 {
-    if (o->sixel) {
+    if (sixel) {
         sixel_enc *e;
         const char *bytes;
         size_t len;
@@ -100,7 +99,7 @@ int export_recon(store *st, int64_t run, const export_pic_opts *o, FILE *f, ae_e
         }
         free(a);
     }
-    rc = emit(&cv, o, f, err);
+    rc = export_emit(&cv, o->sixel, f, err);
 out:
     canvas_free(&cv);
     samples_free(s);
@@ -177,7 +176,7 @@ int export_latent(store *st, int64_t run, const export_pic_opts *o, FILE *f, ae_
     int dr = chart_draw(&cv, &ch, &ser, 1, err);
     free(xs);
     if (dr) goto out;
-    rc = emit(&cv, o, f, err);
+    rc = export_emit(&cv, o->sixel, f, err);
 out:
     canvas_free(&cv);
     free(z), free(lab), free(xy);
@@ -252,7 +251,7 @@ int export_loss(store *st, int64_t run, const export_pic_opts *o, FILE *f, ae_er
                           .style = CHART_LINE | CHART_MARKERS,
                           .name = "test"}};
     if (chart_draw(&cv, &ch, s, 3, err)) goto out;
-    rc = emit(&cv, o, f, err);
+    rc = export_emit(&cv, o->sixel, f, err);
 out:
     canvas_free(&cv);
     free(e), free(ex), free(bx), free(by);

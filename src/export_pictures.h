@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "canvas.h"
 #include "store.h"
 
 typedef struct export_pic_opts {
@@ -17,6 +18,9 @@ typedef struct export_pic_opts {
     int sixel;           /* sixel bytes instead of PNG */
     int tsne;            /* latent plot: t-SNE instead of PCA */
 } export_pic_opts;
+
+/* Writes a drawn canvas to f: sixel bytes when sixel, else a PNG. */
+int export_emit(const canvas *cv, int sixel, FILE *f, ae_err *err);
 
 int export_recon(store *st, int64_t run, const export_pic_opts *o, FILE *f, ae_err *err);
 int export_latent(store *st, int64_t run, const export_pic_opts *o, FILE *f, ae_err *err);

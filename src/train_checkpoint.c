@@ -561,8 +561,11 @@ int train_ckpt_input(const char *C, const run_model *m, const char *path, float 
         return cli_fail(C, "%s: out of memory", path);
     }
     if (a.kind == NPY_UINT8) {
+        /* scaled as the trainer scales (ds_gather: times 1/255), so that a run's own data
+         * exported and read back gives the values the model saw, bit for bit */
         const uint8_t *u = a.data;
-        for (int64_t i = 0; i < a.count; i++) v[i] = u[i] / 255.0f;
+        const float scale = 1.0f / 255.0f;
+        for (int64_t i = 0; i < a.count; i++) v[i] = u[i] * scale;
     } else {
         const float *f = a.data;
         for (int64_t i = 0; i < a.count; i++) {
@@ -588,34 +591,5 @@ int train_ckpt_input(const char *C, const run_model *m, const char *path, float 
 
 int train_ckpt_apply(run_model *m, const float *x, int64_t n, int encode, float *out)
 {
-    net *nt = &m->n;
-    const net_shape *in = &nt->input;
-    long dim = net_shape_size(in), L = net_latent_size(nt);
-    int seq = in->rank == 2 && !net_flat_io(nt), T = in->h, F = in->c; /* time-major */
-    float *buf = seq ? malloc(sizeof(float) * (size_t)nt->batch_cap * dim) : NULL;
-    if (seq && !buf) return -1; /* time-major staging */
-    for (int64_t s = 0; s < n; s += nt->batch_cap) {
-        int B = n - s < nt->batch_cap ? (int)(n - s) : nt->batch_cap;
-        const float *xb = x + s * dim;
-        if (seq) { /* [B][T][F] -> [T][B][F] */
-            for (int b = 0; b < B; b++)
-                for (int t = 0; t < T; t++)
-                    memcpy(buf + ((long)t * B + b) * F, xb + ((long)b * T + t) * F,
-                           sizeof(float) * F);
-            xb = buf;
-        }
-        const float *y = net_forward(nt, 0, xb, B, encode ? nt->latent_layer : nt->nlayers - 1);
-        if (encode) {
-            memcpy(out + s * L, y, sizeof(float) * B * L);
-        } else if (seq) {
-            for (int b = 0; b < B; b++)
-                for (int t = 0; t < T; t++)
-                    memcpy(out + (s + b) * dim + (long)t * F, y + ((long)t * B + b) * F,
-                           sizeof(float) * F);
-        } else {
-            memcpy(out + s * dim, y, sizeof(float) * B * dim);
-        }
-    }
-    free(buf);
-    return 0;
+    return model_apply(&m->n, x, n, encode, out);
 }
