@@ -23,6 +23,7 @@ typedef struct model_preset {
     int shift;           /* train with random translations of up to this many pixels (images) */
     int cosine;          /* cosine learning-rate decay over the run instead of a constant rate */
     const char *summary; /* one line for --help and the TUI */
+    const char *noise;   /* a denoising preset's corruption (core/noise.h), NULL for none */
 } model_preset;
 
 /* The presets, terminated by a zero entry. */

@@ -16,18 +16,25 @@
 
 const model_preset model_presets[] = {
     {"cnn", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 0, 0, 0,
-     "the seed's convolutional autoencoder (global average pooling before the latent)"},
+     "the seed's convolutional autoencoder (global average pooling before the latent)", NULL},
     {"cnn-flat", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 2, 1,
      "ours: the seed's layers with the 8x8x128 map flattened into the latent, trained with "
-     "random flips and shifts and a cosine learning-rate decay"},
+     "random flips and shifts and a cosine learning-rate decay",
+     NULL},
     {"cnn-deep", DS_IMAGES, "cifar10", 32, 25, 32, 8000, 2000, 1e-3, 1, 0, 1,
      "ours: three poolings to a 4x4x128 map flattened into the latent, a four-stage decoder, "
-     "random flips and a cosine learning-rate decay"},
+     "random flips and a cosine learning-rate decay",
+     NULL},
+    {"cnn-denoise", DS_IMAGES, "fashion-mnist", 256, 25, 32, 8000, 2000, 1e-3, 0, 0, 1,
+     "ours: a denoising autoencoder (Gaussian noise 0.3 by default): two poolings to an H/4 x "
+     "W/4 x 64 map flattened into the latent, the input corrupted afresh every batch",
+     "gaussian:0.3"},
     {"lstm", DS_SEQUENCES, "sines", 20, 30, 32, 3200, 800, 1e-3, 0, 0, 0,
-     "the seed's LSTM sequence autoencoder"},
+     "the seed's LSTM sequence autoencoder", NULL},
     {"dense", DS_SEQUENCES, "sines", 16, 30, 32, 3200, 800, 1e-3, 0, 0, 0,
      "ours: an MLP autoencoder, D-128-64-latent and mirror (ReLU, sigmoid out), for plain "
-     "vectors and short sequences (T x F flattened)"},
+     "vectors and short sequences (T x F flattened)",
+     NULL},
     {0},
 };
 
@@ -90,6 +97,29 @@ static int build_cnn(net *n, const char *preset, int flatten, int latent, ae_err
     if (net_add_dense(n, units, ACT_RELU, err) || net_add_reshape(n, h, w, 128, err) ||
         net_add_convt(n, 128, ACT_RELU, err) || net_add_upsample(n, err) ||
         net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, in.c, ACT_SIGMOID, err))
+        return -1;
+    return 0;
+}
+
+/* cnn-denoise: a narrower map (64 channels) into a wider latent than the others: denoising
+ * wants detail kept, and the noise, not the bottleneck, keeps it from learning the identity. */
+static int build_cnn_denoise(net *n, int latent, ae_err *err)
+{
+    const net_shape in = n->input;
+    if (need_images(n, "cnn-denoise", 4, err)) return -1;
+    int h = in.h / 4, w = in.w / 4, map[3] = {h, w, 64}, units;
+    if (ck_prod_int(map, 3, INT_MAX, &units))
+        return ae_fail(err, "cnn-denoise: images of %dx%d are too large", in.h, in.w);
+    if (net_add_conv(n, 32, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 64, ACT_RELU, err) || net_add_maxpool(n, err) ||
+        net_add_conv(n, 64, ACT_RELU, err) || net_add_flatten(n, err) ||
+        net_add_dense(n, latent, ACT_NONE, err))
+        return -1;
+    net_mark_latent(n);
+    if (net_add_dense(n, units, ACT_RELU, err) || net_add_reshape(n, h, w, 64, err) ||
+        net_add_convt(n, 64, ACT_RELU, err) || net_add_upsample(n, err) ||
+        net_add_convt(n, 32, ACT_RELU, err) || net_add_upsample(n, err) ||
         net_add_convt(n, in.c, ACT_SIGMOID, err))
         return -1;
     return 0;
@@ -164,6 +194,7 @@ int model_build(net *n, const char *preset, int latent, ae_err *err)
     if (!strcmp(preset, "cnn")) return build_cnn(n, "cnn", 0, latent, err);
     if (!strcmp(preset, "cnn-flat")) return build_cnn(n, "cnn-flat", 1, latent, err);
     if (!strcmp(preset, "cnn-deep")) return build_cnn_deep(n, latent, err);
+    if (!strcmp(preset, "cnn-denoise")) return build_cnn_denoise(n, latent, err);
     if (!strcmp(preset, "lstm")) return build_lstm(n, latent, err);
     if (!strcmp(preset, "dense")) return build_dense(n, latent, err);
     return ae_fail(err, "unknown model '%s'", preset);

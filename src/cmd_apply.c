@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "noise.h"
 #include "npy.h"
 #include "store_cli.h"
 #include "train_checkpoint.h"
@@ -23,6 +24,8 @@ typedef struct apply_mode {
 
 static const apply_mode encode_mode = {"encode", "Z", "latent vectors", 1};
 static const apply_mode reconstruct_mode = {"reconstruct", "Y", "reconstructions", 0};
+/* a denoising run's model on noisy data: the same computation, with --clean to measure it */
+static const apply_mode denoise_mode = {"denoise", "Y", "denoised samples", 0};
 
 static void help(const apply_mode *md)
 {
@@ -41,15 +44,22 @@ static void help(const apply_mode *md)
            "~/.local/share/aetui/aetui.db)\n",
            md->name, md->out_name, md->encoder_only ? "encoder" : "autoencoder", md->what,
            md->encoder_only ? "N x latent" : "the input's shape", md->out_name, md->what);
+    if (md == &denoise_mode)
+        printf("  --clean C.npy    the clean samples (as --input): prints the MSE and PSNR of the\n"
+               "                   noisy input and of the output against them\n");
 }
 
 static int apply(const apply_mode *md, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"input", required_argument, 0, 'i'},   {"out", required_argument, 0, 'o'},
-        {"weights", required_argument, 0, 'w'}, {"db", required_argument, 0, 'd'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    static const struct option opts[] = {{"input", required_argument, 0, 'i'},
+                                         {"out", required_argument, 0, 'o'},
+                                         {"weights", required_argument, 0, 'w'},
+                                         {"db", required_argument, 0, 'd'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"clean", required_argument, 0, 'c'},
+                                         {0, 0, 0, 0}};
     const char *C = md->name, *db = NULL, *input = NULL, *out = NULL, *weights = "last";
+    const char *clean = NULL;
     int c;
     optind = 0;
     opterr = 0;
@@ -69,6 +79,10 @@ static int apply(const apply_mode *md, int argc, char **argv)
         case 'd':
             db = optarg;
             break;
+        case 'c':
+            if (md != &denoise_mode) return scli_bad_option(C, '?', argv);
+            clean = optarg;
+            break;
         case 'h':
             help(md);
             return CLI_OK;
@@ -86,11 +100,22 @@ static int apply(const apply_mode *md, int argc, char **argv)
     run_model m;
     int rc = train_ckpt_model(C, db, argv[optind], weights, 64, &m);
     if (rc) return rc;
-    float *x, *y = NULL;
-    int64_t n;
+    float *x, *y = NULL, *xc = NULL;
+    int64_t n, nc = 0;
     if ((rc = train_ckpt_input(C, &m, input, &x, &n))) {
         train_ckpt_model_free(&m);
         return rc;
+    }
+    if (clean && (rc = train_ckpt_input(C, &m, clean, &xc, &nc))) {
+        free(x);
+        train_ckpt_model_free(&m);
+        return rc;
+    }
+    if (clean && nc != n) {
+        free(x), free(xc);
+        train_ckpt_model_free(&m);
+        return cli_usage(C, "--clean %s holds %lld samples, --input %lld", clean, (long long)nc,
+                         (long long)n);
     }
     fio_out o; /* opened before the work, so that a bad --out fails at once */
     if ((rc = cli_out_open(C, out, 0, &o))) {
@@ -119,7 +144,16 @@ static int apply(const apply_mode *md, int argc, char **argv)
             rc = cli_out_commit(C, &o);
         }
     }
-    free(x);
+    if (rc == CLI_OK && xc) { /* PSNR with the peak 1 of [0, 1] data (noise.h) */
+        double se_in = 0, se_out = 0, cnt = (double)n * per;
+        for (int64_t i = 0; i < n * per; i++) {
+            double a = (double)x[i] - xc[i], b = (double)y[i] - xc[i];
+            se_in += a * a, se_out += b * b;
+        }
+        printf("noisy input: MSE %.6f, PSNR %.2f dB\ndenoised:    MSE %.6f, PSNR %.2f dB\n",
+               se_in / cnt, noise_psnr(se_in / cnt), se_out / cnt, noise_psnr(se_out / cnt));
+    }
+    free(x), free(xc);
     free(y);
     train_ckpt_model_free(&m);
     return rc;
@@ -133,4 +167,9 @@ int cmd_encode(int argc, char **argv)
 int cmd_reconstruct(int argc, char **argv)
 {
     return apply(&reconstruct_mode, argc, argv);
+}
+
+int cmd_denoise(int argc, char **argv)
+{
+    return apply(&denoise_mode, argc, argv);
 }

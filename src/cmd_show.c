@@ -12,6 +12,9 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "dataset.h"
+#include "model.h"
+#include "noise.h"
 #include "paths.h"
 #include "run_data.h"
 #include "store_cli.h"
@@ -36,6 +39,21 @@ typedef struct show_data {
     int ntags;
     run_data data; /* the training data now against the run's hash */
 } show_data;
+
+/* A denoising run's noise and its noisy test inputs' MSE, from its parameters; 0 when the run
+ * is not one. PSNR (peak 1) only for images, whose values are in [0, 1]. */
+static int denoise_of(const show_data *d, const char **noise, double *noisy_mse, int *images)
+{
+    *noise = NULL, *noisy_mse = NAN;
+    for (int i = 0; i < d->nparams; i++) {
+        const store_param *p = &d->params[i];
+        if (!strcmp(p->name, "noise") && p->is_text) *noise = p->text;
+        if (!strcmp(p->name, "noisy_mse") && !p->is_text) *noisy_mse = p->num;
+    }
+    const model_preset *mp = model_preset_find(d->run.model);
+    *images = mp && mp->kind == DS_IMAGES;
+    return *noise && isfinite(*noisy_mse);
+}
 
 static void show_line(const char *label, const char *value)
 {
@@ -114,6 +132,22 @@ static void print_text(const show_data *d, const char *run_dir, const char *stor
         show_line("test MSE", a);
         scli_num(s->test_mae, a, sizeof a);
         show_line("test MAE", a);
+        const char *noise;
+        double nm;
+        int images;
+        if (denoise_of(d, &noise, &nm, &images)) { /* against the clean test images */
+            show_line("noise", noise);
+            if (images) {
+                snprintf(a, sizeof a, "MSE %.6g, PSNR %.2f dB", nm, noise_psnr(nm));
+                show_line("noisy input", a);
+                snprintf(a, sizeof a, "MSE %.6g, PSNR %.2f dB", s->test_mse,
+                         noise_psnr(s->test_mse));
+                show_line("denoised", a);
+            } else {
+                snprintf(a, sizeof a, "MSE %.6g", nm);
+                show_line("noisy input", a);
+            }
+        }
         scli_duration(s->seconds, a, sizeof a);
         show_line("training time", a);
         scli_num(s->samples_per_sec, a, sizeof a);
@@ -222,6 +256,16 @@ static void print_json(const show_data *d, const char *run_dir, const char *stor
         json_field_num("train_loss", s->train_loss);
         json_field_num("seconds", s->seconds);
         json_field_num("samples_per_sec", s->samples_per_sec);
+        const char *noise;
+        double nm;
+        int images;
+        if (denoise_of(d, &noise, &nm, &images)) {
+            json_field_num("noisy_mse", nm);
+            if (images) {
+                json_field_num("noisy_psnr", noise_psnr(nm));
+                json_field_num("test_psnr", noise_psnr(s->test_mse));
+            }
+        }
         printf("}");
     }
     printf(",\n \"tags\": [");

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "data_args.h"
 #include "data_reg.h"
+#include "dataset.h"
 #include "model.h"
 #include "store_cli.h"
 #include "train_checkpoint.h"
@@ -79,6 +80,10 @@ static void usage(FILE *f)
                "                 shifts by up to 2 pixels of training images (default: the\n"
                "                 model's: cnn-flat flips and shifts, cnn-deep flips)\n"
                "  --schedule S   constant|cosine learning rate (default: the model's)\n"
+               "  --noise N      a denoising autoencoder: gaussian:SIGMA, mask:P or\n"
+               "                 saltpepper:P corrupts the input afresh every batch, the\n"
+               "                 target is the clean sample; test inputs corrupted once\n"
+               "                 (the same for every run with this noise)\n"
                "  --json         one JSON object per epoch and a summary on stdout\n"
                "  --db PATH      the run store (default: $AETUI_DB, else\n"
                "                 ~/.local/share/aetui/aetui.db)\n"
@@ -109,6 +114,8 @@ typedef struct progress {
     long params;
     char dataset[32];
     int train_n, test_n; /* as loaded (your own data: every sample when not given) */
+    double noisy_mse;    /* denoising: the noisy test inputs' MSE (0: not denoising) */
+    int psnr;            /* images: PSNR is shown (values in [0, 1]) */
 } progress;
 
 static void fmt_eta(double s, char *out, size_t len)
@@ -128,12 +135,24 @@ static int p_start(void *ctx, const train_info *info, ae_err *err)
     snprintf(p->dataset, sizeof p->dataset, "%s", info->dataset);
     p->train_n = info->cfg->train_n, p->test_n = info->cfg->test_n;
     p->t_start = p->t_epoch = cli_now();
+    p->noisy_mse = info->cfg->noise.kind ? info->noisy_test_mse : 0;
+    const model_preset *mp = model_preset_find(info->cfg->model);
+    p->psnr = mp && mp->kind == DS_IMAGES;
     if (!p->json)
         fprintf(stderr,
                 "aetui train: %s on %s (%d train, %d test), latent %d, %ld parameters, "
                 "%d threads, BLAS %s\n",
                 info->cfg->model, info->dataset, info->cfg->train_n, info->cfg->test_n,
                 info->cfg->latent, info->params, info->cfg->threads, info->blas_core);
+    if (!p->json && info->cfg->noise.kind) {
+        char ns[48], ps[48] = "";
+        noise_format(&info->cfg->noise, ns, sizeof ns);
+        if (p->psnr) snprintf(ps, sizeof ps, ", PSNR %.2f dB", noise_psnr(p->noisy_mse));
+        fprintf(stderr,
+                "aetui train: denoising, noise %s: the noisy test inputs' MSE against the clean "
+                "%.6f%s\n",
+                ns, p->noisy_mse, ps);
+    }
     return 0;
 }
 
@@ -165,18 +184,23 @@ static int p_epoch(void *ctx, const train_epoch *e, const float *bl, int nb, ae_
     progress *p = ctx;
     (void)bl, (void)nb;
     if (p->tty) fprintf(stderr, "\r\033[K");
+    int psnr = p->noisy_mse > 0 && p->psnr; /* denoising images: the test PSNR too */
     if (p->json) {
         printf("{\"epoch\":%d,\"train_loss\":%.8g,\"train_mae\":%.8g,\"test_loss\":%.8g,"
-               "\"test_mae\":%.8g,\"seconds\":%.4f,\"samples_per_sec\":%.1f}\n",
+               "\"test_mae\":%.8g,\"seconds\":%.4f,\"samples_per_sec\":%.1f",
                e->epoch, e->train_loss, e->train_mae, e->test_loss, e->test_mae, e->seconds,
                e->samples_per_sec);
+        if (psnr) printf(",\"test_psnr\":%.4f", noise_psnr(e->test_loss));
+        printf("}\n");
         fflush(stdout);
     }
+    char ps[32] = "";
+    if (psnr) snprintf(ps, sizeof ps, "  PSNR %.2f dB", noise_psnr(e->test_loss));
     if (!p->json || !p->tty)
         fprintf(stderr,
-                "epoch %3d/%d  train loss %.6f mae %.5f  test loss %.6f mae %.5f  %.1fs  "
+                "epoch %3d/%d  train loss %.6f mae %.5f  test loss %.6f mae %.5f%s  %.1fs  "
                 "%.0f samples/s\n",
-                e->epoch, p->epochs, e->train_loss, e->train_mae, e->test_loss, e->test_mae,
+                e->epoch, p->epochs, e->train_loss, e->train_mae, e->test_loss, e->test_mae, ps,
                 e->seconds, e->samples_per_sec);
     return 0;
 }
@@ -270,6 +294,7 @@ int cmd_train(int argc, char **argv)
                                      {"train-classes", required_argument, 0, 1102},
                                      {"normal-class", required_argument, 0, 1103},
                                      {"anomalies", required_argument, 0, 1104},
+                                     {"noise", required_argument, 0, 1003},
                                      {0, 0, 0, 0}};
     static int nopts;
     if (!nopts) {
@@ -377,6 +402,9 @@ int cmd_train(int argc, char **argv)
         case 1104:
             if (cli_double(C, "--anomalies", optarg, 0, 0.5, &cfg.anomalies)) return CLI_USAGE;
             break;
+        case 1003:
+            if (noise_parse(optarg, &cfg.noise, &err)) return cli_usage(C, "--noise: %s", err.msg);
+            break;
         case 'A':
             if (strcmp(optarg, "flip") && strcmp(optarg, "none") && strcmp(optarg, "shift") &&
                 strcmp(optarg, "flip+shift"))
@@ -409,7 +437,7 @@ int cmd_train(int argc, char **argv)
                              : " (nor registered: aetui data ls lists yours)");
     if (train_config_check(&cfg, &err)) return cli_usage(C, "%s", err.msg);
 
-    progress p = {&cfg, json, isatty(2), cfg.epochs, 0, 0, 0, 0, "", cfg.train_n, cfg.test_n};
+    progress p = {&cfg, json, isatty(2), cfg.epochs, 0, 0, 0, 0, "", cfg.train_n, cfg.test_n, 0, 0};
     const train_observer printer = {&p, p_start, p_batch, p_epoch, NULL};
     train_observer obs = printer;
     store *st = NULL;
@@ -525,6 +553,14 @@ int cmd_train(int argc, char **argv)
         }
         printf(",\"message\":");
         cli_json_str(stdout, res.message);
+        if (cfg.noise.kind) {
+            char ns[48];
+            noise_format(&cfg.noise, ns, sizeof ns);
+            printf(",\"noise\":\"%s\",\"noisy_mse\":%.8g", ns, p.noisy_mse);
+            if (p.psnr)
+                printf(",\"noisy_psnr\":%.4f,\"test_psnr\":%.4f", noise_psnr(p.noisy_mse),
+                       noise_psnr(sum.has ? sum.test_mse : res.test_mse));
+        }
         printf(",\"pca_test_mse\":");
         scli_json_num(stdout, bl_mse);
         printf(",\"pca_test_mae\":");
@@ -544,6 +580,17 @@ int cmd_train(int argc, char **argv)
     else
         fprintf(stderr, "aetui train: %s before an epoch was %s%s\n", res.status,
                 st ? "recorded" : "completed", bl_text);
+    if (cfg.noise.kind && (sum.has || res.epochs_done > 0)) {
+        double mse = sum.has ? sum.test_mse : res.test_mse;
+        char ps[96] = "";
+        if (p.psnr)
+            snprintf(ps, sizeof ps, ", PSNR %.2f dB -> %.2f dB", noise_psnr(p.noisy_mse),
+                     noise_psnr(mse));
+        fprintf(stderr,
+                "aetui train: denoising: test MSE against the clean, noisy input %.6f -> "
+                "output %.6f%s\n",
+                p.noisy_mse, mse, ps);
+    }
     if (res.message[0]) fprintf(stderr, "aetui train: %s\n", res.message);
     train_result_free(&res);
     g_ctl = NULL;

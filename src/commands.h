@@ -21,6 +21,8 @@ int cmd_baseline(int argc, char **argv);
 /* Checkpoints (issue 7): a run's encoder and whole model on new data. */
 int cmd_encode(int argc, char **argv);
 int cmd_reconstruct(int argc, char **argv);
+/* A denoising run on noisy data, with --clean to measure it (issue 14). */
+int cmd_denoise(int argc, char **argv);
 /* Walks in a run's latent space (issue 14): src/cmd_walk.c. */
 int cmd_interpolate(int argc, char **argv);
 int cmd_traverse(int argc, char **argv);

@@ -40,6 +40,8 @@ static const command commands[] = {
      "decode the line between two test samples' codes (--from I --to J)"},
     {"traverse", cmd_traverse, 1, "decode the mean code moved along the codes' principal axes"},
     {"sample", cmd_sample, 1, "decode samples of a Gaussian fitted to the training codes"},
+    {"denoise", cmd_denoise, 1,
+     "a denoising run on noisy data (--input X.npy --out Y.npy [--clean C.npy])"},
     {"get", cmd_get, 0, "download a standard dataset (get cifar10|mnist|fashion-mnist)"},
     {"data", cmd_data, 0, "your own datasets by name (data add NAME PATH, ls, show, rm)"},
     {"tui", cmd_tui, 1, "the interactive interface (also: aetui with no command)"},

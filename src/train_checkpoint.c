@@ -82,6 +82,11 @@ static void config_meta(meta_buf *m, const train_config *cfg, const char *scalin
     }
     if (cfg->train_classes[0]) meta_add(m, "train_classes", "%s", cfg->train_classes);
     if (cfg->anomalies > 0) meta_add(m, "anomalies", "%.17g", cfg->anomalies);
+    if (cfg->noise.kind) {
+        char ns[48];
+        noise_format(&cfg->noise, ns, sizeof ns);
+        meta_add(m, "noise", "%s", ns);
+    }
 }
 
 static int meta_int(const st_file *f, const char *key, long lo, long hi, int *out, ae_err *err)
@@ -152,7 +157,8 @@ int train_ckpt_config(const char *ckpt, train_config *cfg, ae_err *err)
         (st_meta(&f, "shift") && meta_int(&f, "shift", 0, 3, &cfg->shift, err)) ||
         meta_int(&f, "cosine", 0, 1, &cfg->cosine, err) || meta_double(&f, "lr", &cfg->lr, err) ||
         meta_double(&f, "clip", &cfg->clip, err) ||
-        (st_meta(&f, "anomalies") && meta_double(&f, "anomalies", &cfg->anomalies, err)))
+        (st_meta(&f, "anomalies") && meta_double(&f, "anomalies", &cfg->anomalies, err)) ||
+        noise_parse(st_meta(&f, "noise"), &cfg->noise, err))
         goto out;
     const char *tc = st_meta(&f, "train_classes");
     if (tc && strlen(tc) >= sizeof cfg->train_classes) {

@@ -122,6 +122,12 @@ static int rec_start(void *ctx, const train_info *info, ae_err *err)
     param_text(p, &n, "schedule", cfg->cosine ? "cosine" : "constant");
     if (cfg->train_classes[0]) param_text(p, &n, "train_classes", cfg->train_classes);
     if (cfg->anomalies > 0) param_num(p, &n, "anomalies", cfg->anomalies);
+    if (cfg->noise.kind) { /* a denoising run: its corruption and the noisy inputs' error */
+        char ns[48];
+        noise_format(&cfg->noise, ns, sizeof ns);
+        param_text(p, &n, "noise", ns);
+        param_num(p, &n, "noisy_mse", info->noisy_test_mse);
+    }
     if (cfg->seed <= (1ull << 53)) {
         param_num(p, &n, "seed", (double)cfg->seed);
     } else { /* a double cannot hold it exactly */

@@ -37,6 +37,7 @@ int train_config_defaults(train_config *cfg, const char *model, ae_err *err)
     cfg->latent = p->latent, cfg->epochs = p->epochs, cfg->batch = p->batch;
     cfg->train_n = p->train_n, cfg->test_n = p->test_n, cfg->lr = p->lr;
     cfg->flip = p->flip, cfg->shift = p->shift, cfg->cosine = p->cosine;
+    if (p->noise && noise_parse(p->noise, &cfg->noise, err)) return -1;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     cfg->threads = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
     cfg->seed = 1;
@@ -102,6 +103,8 @@ int train_config_check(const train_config *c, ae_err *err)
     if (c->anomalies > 0 && c->dataset[0] && strcmp(c->dataset, "sines"))
         return ae_fail(err, "--anomalies injects into the sines set only (the dataset is %s)",
                        c->dataset);
+    if (c->noise.kind < NOISE_NONE || c->noise.kind > NOISE_SALTPEPPER)
+        return ae_fail(err, "noise kind %d is unknown", c->noise.kind);
     return 0;
 }
 
@@ -148,6 +151,12 @@ typedef struct job {
     const unsigned char *aug; /* per batch sample: AUG_FLIP | shifts (training only), or NULL */
     double *sse, *sae;
     float *latents; /* when latent_only: (B, latent) output rows */
+    /* denoising: the corruption, per-thread buffers for the noisy input, and the draw's key:
+     * training (seed, epoch, batch, place), test (NOISE_TEST_SEED, test index) */
+    const noise_spec *noise;
+    float **nbuf;
+    uint64_t seed;
+    int epoch, batch, test;
 } job;
 
 static void slice_of(const job *j, int part, int *b0, int *nb)
@@ -197,6 +206,26 @@ static void augment_images(float *x, const unsigned char *aug, int nb, const dat
     }
 }
 
+/* Corrupts the nb samples of a slice in place (as gathered: images and flat models'
+ * sequence-major, other sequences time-major), each with its own keyed draw. */
+static void corrupt(const job *j, float *x, int b0, int nb)
+{
+    const dataset *ds = j->ds;
+    int images = ds->kind == DS_IMAGES, flat = images || net_flat_io(j->n);
+    for (int k = 0; k < nb; k++) {
+        uint64_t seed = j->test ? NOISE_TEST_SEED : j->seed;
+        uint64_t a = j->test ? NOISE_KEY_TEST : (uint64_t)j->epoch;
+        uint64_t b = j->test ? (uint64_t)j->idx[b0 + k] : (uint64_t)j->batch;
+        uint64_t c = j->test ? 0 : (uint64_t)(b0 + k);
+        if (flat) /* sample-major: images, and the models on flat vectors */
+            noise_apply(j->noise, x + (long)k * ds->dim, 1, ds->dim, ds->dim, images, seed, a, b,
+                        c);
+        else /* time-major: sample k's step t at (t * nb + k) * f */
+            noise_apply(j->noise, x + (long)k * ds->f, ds->t, ds->f, (long)nb * ds->f, 0, seed, a,
+                        b, c);
+    }
+}
+
 static void run_part(void *ctx, int part)
 {
     job *j = ctx;
@@ -213,20 +242,27 @@ static void run_part(void *ctx, int part)
     else
         ds_gather(j->ds, j->idx + b0, nb, x);
     if (j->aug) augment_images(x, j->aug + b0, nb, j->ds, j->aug_tmp[part]);
+    const float *xin = x; /* what the model sees; the loss is always against the clean x */
+    if (j->noise && j->noise->kind && !j->latent_only) {
+        float *xn = j->nbuf[part];
+        memcpy(xn, x, sizeof(float) * nb * j->ds->dim);
+        corrupt(j, xn, b0, nb);
+        xin = xn;
+    }
     if (j->latent_only) {
         const float *z = net_forward(j->n, part, x, nb, j->n->latent_layer);
         int L = net_latent_size(j->n);
         memcpy(j->latents + (long)b0 * L, z, sizeof(float) * nb * L);
         return;
     }
-    const float *y = net_forward(j->n, part, x, nb, j->n->nlayers - 1);
+    const float *y = net_forward(j->n, part, xin, nb, j->n->nlayers - 1);
     long count = (long)nb * j->ds->dim;
     j->sse[part] = loss_sse(y, x, count);
     j->sae[part] = loss_sae(y, x, count);
     if (!j->backward) return;
     float *dy = net_dy_buffer(j->n, part);
     loss_mse_grad(dy, y, x, count, 1.0f / ((float)j->B * (float)j->ds->dim));
-    net_backward(j->n, part, x, dy, nb);
+    net_backward(j->n, part, xin, dy, nb);
 }
 
 /* Sums the per-thread gradients into net->grads, in thread order. */
@@ -261,6 +297,26 @@ static void evaluate(workers *wk, job *j, const int *order, double *mse, double 
     *mae = sae / ((double)ds->n * ds->dim);
 }
 
+/* MSE of the test set's noisy inputs against the clean ones (the test draws, see corrupt);
+ * buf holds at least one sample. */
+static double noisy_mse(const dataset *te, const noise_spec *ns, float *buf)
+{
+    double sse = 0;
+    float *clean = buf + te->dim; /* buf holds a batch of samples: room for two */
+    for (int i = 0; i < te->n; i++) {
+        ds_sample(te, i, clean);
+        memcpy(buf, clean, sizeof(float) * te->dim);
+        /* one sample alone: its time-major and sample-major layouts are the same */
+        noise_apply(ns, buf, 1, te->dim, te->dim, te->kind == DS_IMAGES, NOISE_TEST_SEED,
+                    NOISE_KEY_TEST, (uint64_t)i, 0);
+        for (int k = 0; k < te->dim; k++) {
+            double d = (double)buf[k] - clean[k];
+            sse += d * d;
+        }
+    }
+    return sse / ((double)te->n * te->dim);
+}
+
 static void compute_latents(workers *wk, job *j, const int *order, float *out)
 {
     int step = j->n->batch_cap * j->nthreads, L = net_latent_size(j->n);
@@ -287,7 +343,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     int *order = NULL, *test_order = NULL, started = 0, rc = -1, nthreads = cfg.threads;
     float **xbuf = NULL, *batch_losses = NULL;
     unsigned char *flips = NULL;
-    float **aug_tmp = NULL;
+    float **aug_tmp = NULL, **nbuf = NULL;
     double *sums = NULL;
 
     if (train_config_resolve(&cfg, err) || train_config_check(&cfg, err)) goto out;
@@ -323,7 +379,8 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                 tr.n, tr.sha256, cfg.data_sha256);
         goto out;
     }
-    if (ds_same_shape(&tr, &te, err)) goto out;
+    if (ds_same_shape(&tr, &te, err) || noise_check(&cfg.noise, tr.kind == DS_IMAGES, err))
+        goto out;
 
     net_shape in =
         tr.kind == DS_IMAGES ? (net_shape){3, tr.h, tr.w, tr.c} : (net_shape){2, tr.t, 1, tr.f};
@@ -351,13 +408,15 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     sums = calloc(2 * (size_t)nthreads, sizeof(double));
     flips = malloc((size_t)cfg.batch);
     aug_tmp = calloc((size_t)nthreads, sizeof(float *));
-    if (!order || !test_order || !xbuf || !batch_losses || !sums || !flips || !aug_tmp) {
+    nbuf = calloc((size_t)nthreads, sizeof(float *));
+    if (!order || !test_order || !xbuf || !batch_losses || !sums || !flips || !aug_tmp || !nbuf) {
         ae_fail(err, "out of memory");
         goto out;
     }
     for (int t = 0; t < nthreads; t++)
         if (!(xbuf[t] = malloc(sizeof(float) * (size_t)cap * tr.dim)) ||
-            !(aug_tmp[t] = malloc(sizeof(float) * (size_t)tr.dim))) {
+            !(aug_tmp[t] = malloc(sizeof(float) * (size_t)tr.dim)) ||
+            (cfg.noise.kind && !(nbuf[t] = malloc(sizeof(float) * (size_t)cap * tr.dim)))) {
             ae_fail(err, "out of memory");
             goto out;
         }
@@ -399,10 +458,12 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
     for (int i = 0; i < tr.nfiles; i++) files[i] = tr.files[i];
     const char *classes[DS_MAX_CLASSES];
     for (int i = 0; i < tr.nclasses; i++) classes[i] = tr.class_names[i];
-    train_info info = {&cfg,   cfg.dataset, tr.sha256,       files,   tr.nfiles,   n.nparams,
-                       tr.dim, nbatches,    blas_corename(), classes, tr.nclasses, ep0,
-                       NULL,   NULL};
+    train_info info = {
+        &cfg,     cfg.dataset,     tr.sha256, files,       tr.nfiles, n.nparams, tr.dim,
+        nbatches, blas_corename(), classes,   tr.nclasses, ep0,       NULL,      NULL,
+        0};
     if (cfg.data_spec[0]) info.data_spec = cfg.data_spec, info.scaling = &tr.scaling;
+    if (cfg.noise.kind) info.noisy_test_mse = noisy_mse(&te, &cfg.noise, xbuf[0]);
     res->params = n.nparams;
     if (obs && obs->on_start && obs->on_start(obs->ctx, &info, err)) goto out;
     started = 1;
@@ -417,7 +478,10 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
              .xbuf = xbuf,
              .aug_tmp = aug_tmp,
              .sse = sums,
-             .sae = sums + nthreads};
+             .sae = sums + nthreads,
+             .noise = cfg.noise.kind ? &cfg.noise : NULL,
+             .nbuf = nbuf,
+             .seed = cfg.seed};
     res->best_test_loss = INFINITY;
     if (cfg.resume_state[0])
         res->best_test_loss = rs.best_test_loss, res->best_epoch = rs.best_epoch;
@@ -452,6 +516,7 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                     (double)((long)(ep - 1) * nbatches + b) / ((long)cfg.epochs * nbatches);
                 opt.lr = cfg.lr * 0.5 * (1 + cos(3.14159265358979323846 * progress));
             }
+            j.epoch = ep, j.batch = b;
             workers_run(wk, run_part, &j);
             j.aug = NULL;
             double sse = 0, sae = 0;
@@ -496,8 +561,9 @@ int train_run(const train_config *cfg_in, const train_observer *obs, train_contr
                          opt.lr,
                          NULL,
                          NULL};
-        j.ds = &te, j.backward = 0;
+        j.ds = &te, j.backward = 0, j.test = 1;
         evaluate(wk, &j, test_order, &e.test_loss, &e.test_mae);
+        j.test = 0;
         if (!isfinite(e.test_loss)) {
             snprintf(res->status, sizeof res->status, "diverged");
             snprintf(res->message, sizeof res->message,
@@ -565,7 +631,9 @@ out:
         for (int t = 0; t < nthreads; t++) free(xbuf[t]);
     if (aug_tmp)
         for (int t = 0; t < nthreads; t++) free(aug_tmp[t]);
-    free(aug_tmp);
+    if (nbuf)
+        for (int t = 0; t < nthreads; t++) free(nbuf[t]);
+    free(aug_tmp), free(nbuf);
     free(xbuf), free(order), free(test_order), free(batch_losses), free(sums), free(flips);
     workers_stop(wk);
     net_free(&n);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "noise.h"
 
 struct ds_scaling;
 
@@ -29,6 +30,9 @@ typedef struct train_config {
     int flip;   /* random horizontal flips of training images */
     int shift;  /* random translations of training images by up to this many pixels */
     int cosine; /* cosine learning-rate decay (else constant) */
+    /* Denoising (core/noise.h): the input corrupted afresh every batch, the target clean; the
+     * test inputs corrupted once (the same for every run with this noise). kind 0: none. */
+    noise_spec noise;
     /* Checkpoints (models/checkpoint.h): weights that replace the initial ones (--from), and a
      * training-state file to continue from exactly where it was written (--resume); "" none. */
     char init_weights[1024];
@@ -76,6 +80,9 @@ typedef struct train_info { /* what is known once data and model are ready */
     /* Your own data: the spec's text and the scaling applied (NULL for built-in sets). */
     const char *data_spec;
     const struct ds_scaling *scaling;
+    /* Denoising: MSE of the noisy test inputs against the clean ones (the "do nothing"
+     * figure the denoised output is judged by); 0 without noise. */
+    double noisy_test_mse;
 } train_info;
 
 struct net;

@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "model.h"
+#include "noise.h"
 #include "text.h"
 #include "fit.h"
 #include "tui.h"
@@ -97,6 +99,7 @@ static void load_run(tui *t, tui_cmp_run *r, int64_t id)
     memset(r, 0, sizeof *r);
     r->id = id;
     r->pca = pca_of(t, id);
+    r->noisy_mse = NAN;
     store_epoch *ep = NULL;
     int ne = 0;
     if (store_epochs_get(t->st, id, &ep, &ne, &err) == 0 && ne > 0) {
@@ -115,6 +118,7 @@ static void load_run(tui *t, tui_cmp_run *r, int64_t id)
             if (!strcmp(p[k].name, "params")) r->params = (long)p[k].num;
             if (!strcmp(p[k].name, "train")) r->train_n = (int)p[k].num;
             if (!strcmp(p[k].name, "seed")) r->seed = (int)p[k].num;
+            if (!strcmp(p[k].name, "noisy_mse")) r->noisy_mse = p[k].num;
         }
     free(p);
 }
@@ -312,6 +316,7 @@ enum {
     C_PCA,
     C_VSPCA,
     C_MAE,
+    C_PSNR,
     C_RATIO,
     C_PARAMS,
     C_TIME,
@@ -328,12 +333,12 @@ typedef struct column {
 } column;
 
 static const column cols[NCOLS] = {
-    [C_RUN] = {"run", 0, 1},      [C_MODEL] = {"model", 0, 1},   [C_DATASET] = {"dataset", 0, 1},
-    [C_LATENT] = {"lat", 0, 0},   [C_EPOCHS] = {"ep", 0, 0},     [C_TRAIN] = {"train", 3, 0},
-    [C_MSE] = {"test MSE", 0, 0}, [C_PCA] = {"PCA MSE", 0, 0},   [C_VSPCA] = {"vs PCA", 7, 0},
-    [C_MAE] = {"MAE", 0, 0},      [C_RATIO] = {"ratio", 6, 0},   [C_PARAMS] = {"params", 0, 0},
-    [C_TIME] = {"time", 0, 0},    [C_SPS] = {"samples/s", 4, 0}, [C_STATUS] = {"status", 5, 1},
-    [C_SEED] = {"seed", 2, 0},
+    [C_RUN] = {"run", 0, 1},       [C_MODEL] = {"model", 0, 1},  [C_DATASET] = {"dataset", 0, 1},
+    [C_LATENT] = {"lat", 0, 0},    [C_EPOCHS] = {"ep", 0, 0},    [C_TRAIN] = {"train", 3, 0},
+    [C_MSE] = {"test MSE", 0, 0},  [C_PCA] = {"PCA MSE", 0, 0},  [C_VSPCA] = {"vs PCA", 7, 0},
+    [C_MAE] = {"MAE", 0, 0},       [C_PSNR] = {"PSNR dB", 8, 0}, [C_RATIO] = {"ratio", 6, 0},
+    [C_PARAMS] = {"params", 0, 0}, [C_TIME] = {"time", 0, 0},    [C_SPS] = {"samples/s", 4, 0},
+    [C_STATUS] = {"status", 5, 1}, [C_SEED] = {"seed", 2, 0},
 };
 
 static void fmt_g(double v, char *out, size_t len)
@@ -393,6 +398,13 @@ static void cell(const tui_row *v, const tui_cmp_run *r, int col, int wide, char
         break;
     case C_MAE:
         fmt_g(v->r.sum.has ? v->r.sum.test_mae : NAN, out, len);
+        break;
+    case C_PSNR: /* denoising image runs: the noisy input's PSNR, then the output's */
+        if (isfinite(r->noisy_mse) && isfinite(mse) && mse > 0 && model_preset_find(v->r.model) &&
+            model_preset_find(v->r.model)->kind == DS_IMAGES)
+            snprintf(out, len, "%.1f>%.1f", noise_psnr(r->noisy_mse), noise_psnr(mse));
+        else
+            snprintf(out, len, "-");
         break;
     case C_RATIO:
         if (dim > 0 && v->latent > 0)

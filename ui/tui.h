@@ -324,6 +324,7 @@ typedef struct tui_cmp_run { /* a row of Compare's table, and its curve on the o
     long params;       /* 0 when not recorded */
     int train_n, seed; /* 0 when not recorded */
     double pca;        /* PCA baseline MSE at its latent; NaN when not computed */
+    double noisy_mse;  /* a denoising run's noisy test inputs' MSE; NaN for other runs */
 } tui_cmp_run;
 
 typedef struct tui_elbow_pt { /* the finished runs of one latent size on the elbow chart */
