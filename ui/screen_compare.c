@@ -460,6 +460,10 @@ static void table_layout(tui *t, int w, table *L)
             if (cw > L->width[k]) L->width[k] = cw;
         }
     }
+    /* the PSNR column only when a row is a denoising run */
+    L->on[C_PSNR] = 0;
+    for (int i = 0; i < c->nruns; i++)
+        if (L->rows[i] && strcmp(L->txt[i][C_PSNR], "-")) L->on[C_PSNR] = 1;
     /* a run that did not finish says so in its time cell when there is no status column:
      * room for that first */
     for (int i = 0; i < c->nruns; i++)
