@@ -207,7 +207,7 @@ static void augment_images(float *x, const unsigned char *aug, int nb, const dat
 }
 
 /* Corrupts the nb samples of a slice in place (as gathered: images and flat models'
- * sequence-major, other sequences time-major), each with its own keyed draw. */
+ * samples sample-major, other sequences time-major), each with its own keyed draw. */
 static void corrupt(const job *j, float *x, int b0, int nb)
 {
     const dataset *ds = j->ds;
