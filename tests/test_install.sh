@@ -43,7 +43,7 @@ complete_words() { # WORD...: the completions of the last word
     PATH="$BUILD:$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _aetui; printf "%s\n" "${COMPREPLY[@]}"' \
         _ "$COMP" "$@" 2>&1
 }
-[ "$(complete_words aetui tr)" = train ] && ok || bad "aetui tr<TAB>: $(complete_words aetui tr)"
+[ "$(complete_words aetui tra | sort | tr '\n' ' ')" = "train traverse " ] && ok || bad "aetui tra<TAB>: $(complete_words aetui tra)"
 [ "$(complete_words aetui re | sort | tr '\n' ' ')" = "reconstruct " ] && ok || bad "aetui re<TAB>: $(complete_words aetui re)"
 complete_words aetui train --la | grep -qx -- --latent && ok || bad "train --la<TAB>: $(complete_words aetui train --la)"
 complete_words aetui runs --so | grep -qx -- --sort && ok || bad "runs --so<TAB>"
