@@ -55,6 +55,8 @@ if cap | tail -1 | grep -q "last run #"; then bad "the status bar names a run: $
 APP_ARGS="--screen 2 --data-dir $T/small" start 80 24
 keys Enter lstm Enter j j j Enter 1 Enter j j j Enter 64 Enter j Enter 16 Enter s
 expect "Run #1 finished" 30 "a tiny lstm run"
+# a finished run ran all its batches: "batch 0/2" read as nothing done (issue 10 item 11)
+if body | grep -qE "batch +0/"; then bad "a finished run says batch 0: $(body | grep -oE 'batch +[0-9]+/[0-9]+')"; else ok; fi
 keys k k k k k k k Enter cnn Enter j Enter fashion-mnist Enter j j j j j Enter 8000 Enter
 expect "Train +8000" 3 "train typed"
 keys s

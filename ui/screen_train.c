@@ -361,8 +361,11 @@ static void draw_progress(tui *t, int y, int x, int h, int w)
     bar(b, bw, done / epochs);
     snprintf(line, sizeof line, "epoch %3d/%-3d %s", ep, epochs, b);
     crt_put(r++, x, w, line, 0, 0);
+    /* After the end the counter is reset for an epoch that never comes: the last epoch ran
+     * all its batches ("batch 0/63" under a finished run read as nothing done). */
+    int shown = !l->active && l->batch == 0 && l->nep > 0 ? nb : l->batch;
     bar(b, bw, l->active ? (double)l->batch / nb : 1);
-    snprintf(line, sizeof line, "batch %4d/%-4d", l->batch, nb);
+    snprintf(line, sizeof line, "batch %4d/%-4d", shown, nb);
     int u2 = crt_put(r, x, w, line, 0, 0);
     if (w - u2 > 1 && w > 40) crt_put(r, x + u2 + 1, w - u2 - 1, b, dim, 0);
     r++;
