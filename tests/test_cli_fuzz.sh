@@ -102,6 +102,7 @@ bad_values train --db "${EMPTY[@]}"
 bad_values train --anomalies "" x 2 " 0.1"
 bad_values train --normal-class "${EMPTY[@]}"
 bad_values train --train-classes "${EMPTY[@]}"
+bad_values train --noise bogus "gaussian:" "gaussian:x" "gaussian:-1" "mask:2" "saltpepper:1.5" " gaussian:0.3"
 bad_values resume --resume "${RUNID[@]}"
 bad_values train --from "${RUNID[@]}"
 # train --data PATH and its data options

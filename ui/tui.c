@@ -734,14 +734,15 @@ enum cause {
     C_TICK = 4,
     C_STORE = 8,
     C_RESIZE = 16,
-    C_SIG = 32
+    C_SIG = 32,
+    C_END = 64 /* a run ended: its last pictures go out now, not after the pacing's wait */
 };
 
 static void cause_name(int c, char *out, size_t len)
 {
-    static const char *const names[] = {"key", "event", "tick", "store", "resize", "signal"};
+    static const char *const names[] = {"key", "event", "tick", "store", "resize", "signal", "end"};
     out[0] = 0;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         if (c & (1 << i)) {
             size_t u = strlen(out);
             snprintf(out + u, len - u, "%s%s", u ? "+" : "", names[i]);
@@ -922,6 +923,7 @@ int tui_run(const tui_app *app, ae_err *err)
         if (ev) {
             dirty |= C_EVENT;
             if (ev & TUI_EV_ENDED) {
+                dirty |= C_END;
                 t->form_parent = t->live.last_run; /* the next run retrains this one */
                 /* its PCA baseline, as `aetui train` computes it, in the background */
                 if (t->app->baseline && t->live.run && t->live.nep > 0 &&
@@ -962,7 +964,7 @@ int tui_run(const tui_app *app, ae_err *err)
             dirty |= C_TICK;
         }
         /* a frame: keys and resizes at once, the rest at most every 50 ms */
-        int urgent = dirty & (C_KEY | C_RESIZE | C_SIG);
+        int urgent = dirty & (C_KEY | C_RESIZE | C_SIG | C_END);
         if (gfx_pending(&t->gfx, now) == 0) dirty |= C_TICK;
         if (dirty && (urgent || now - last_frame >= 0.05)) {
             double t0 = app->now(app->ctx);
