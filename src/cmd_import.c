@@ -222,7 +222,7 @@ static int import_dir(store *dst, const char *dir)
         scli_visible(dir, 200, shown, sizeof shown);
         rc = cli_usage(C, "%s: no run store (*.db) in it or in its shards/ folder", shown);
     }
-    qsort(names, (size_t)n, sizeof *names, by_name);
+    if (n) qsort(names, (size_t)n, sizeof *names, by_name); /* names is NULL when none */
     for (int i = 0; i < n; i++) {
         int r = import_one(dst, names[i]);
         if (r && !rc) rc = r;
